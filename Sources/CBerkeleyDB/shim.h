@@ -1,0 +1,4 @@
+#ifndef GATEWAYCTL_CBERKELEYDB_H
+#define GATEWAYCTL_CBERKELEYDB_H
+#include <db.h>
+#endif

@@ -1,0 +1,20 @@
+/// Every rule the linter knows, in one place: the generic test, `rules`, `explain`, SARIF and the
+/// man page all read this list. Add a rule by adding its file under `Rules/` and one line here.
+public enum RuleRegistry {
+    /// Rules over gateway.conf.
+    public static let gatewayRules: [any GatewayRule] = []
+
+    /// Findings that are not produced by a `Rule` value (parse errors, I/O) still need a
+    /// description for SARIF and `explain`; their owners list them here.
+    public static let otherDescriptions: [RuleDescription] = []
+
+    public static var descriptions: [RuleDescription] {
+        gatewayRules.map { type(of: $0).description } + otherDescriptions
+    }
+
+    /// By id (`GW2001`, case-insensitive) or name (`open-relay`).
+    public static func description(for key: String) -> RuleDescription? {
+        let k = key.lowercased()
+        return descriptions.first { $0.id.lowercased() == k || $0.name == k }
+    }
+}

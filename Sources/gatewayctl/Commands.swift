@@ -1,0 +1,9 @@
+import ArgumentParser
+
+extension GatewayCtl {
+    /// Every subcommand, one file each. Add new ones here.
+    static let commands: [ParsableCommand.Type] = [
+        Rules.self,
+        Explain.self,
+    ]
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs everything gatewayctl's build and tests need on a fresh Debian 12 machine (as root).
+# Idempotent: re-running only refreshes the package lists and skips what is installed.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  libdb-dev libpcre2-dev db-util             # MapBuilder: Berkeley DB and PCRE2
+  postfix postfix-pcre                       # the oracle: postmap, postconf, postfix, smtpd, smtp-sink
+  clamav clamav-daemon clamav-freshclam      # clamconf, clamd, sigtool
+  spamassassin amavisd-new                   # spamassassin --lint, amavisd-new
+  postgrey policyd-weight                    # policy services
+  swaks                                      # SMTP client for end-to-end checks
+  dnsmasq-base                               # a DNS fixture server on loopback
+  iproute2 procps psmisc time                # ip netns, ps, killall, /usr/bin/time
+)
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+# Postfix asks how to configure itself; the tests bring their own main.cf.
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${packages[@]}" >/dev/null
+# Debian packages start nothing here (no init system); tests start what they need themselves.
+echo "setup: Debian packages present: ${#packages[@]}"
