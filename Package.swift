@@ -35,5 +35,6 @@ let package = Package(
 
         .testTarget(name: "ConfigModelTests", dependencies: ["ConfigModel", "TestSupport"]),
         .testTarget(name: "GatewayctlCLITests", dependencies: ["TestSupport", "gatewayctl"]),
+        .testTarget(name: "MapBuilderTests", dependencies: ["MapBuilder", "TestSupport", "gatewayctl"]),
     ]
 )
