@@ -3,6 +3,7 @@ import ArgumentParser
 extension GatewayCtl {
     /// Every subcommand, one file each. Add new ones here.
     static let commands: [ParsableCommand.Type] = [
+        Check.self,
         Rules.self,
         Explain.self,
     ]

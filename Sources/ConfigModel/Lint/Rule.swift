@@ -8,6 +8,12 @@ public protocol GatewayRule: Rule {
     func check(_ document: GatewayDocument) -> [Diagnostic]
 }
 
+/// A rule over a Postfix configuration (main.cf, master.cf, the maps they name, and the
+/// ClamAV/amavis files beside them), as `gatewayctl lint` reads it.
+public protocol PostfixRule: Rule {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic]
+}
+
 extension Rule {
     /// A finding of this rule with its default severity.
     public static func diagnostic(_ message: String, at span: SourceSpan, notes: [Diagnostic.Note] = [],

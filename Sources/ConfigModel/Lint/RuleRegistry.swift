@@ -4,12 +4,20 @@ public enum RuleRegistry {
     /// Rules over gateway.conf.
     public static let gatewayRules: [any GatewayRule] = []
 
+    /// Rules over Postfix configurations (`gatewayctl lint`, and `check` on the emitted files).
+    public static let postfixRules: [any PostfixRule] = [
+        PostfixSyntaxRule(),
+        DuplicateParameterRule(),
+        MasterCfFieldRule(),
+    ]
+
     /// Findings that are not produced by a `Rule` value (parse errors, I/O) still need a
     /// description for SARIF and `explain`; their owners list them here.
     public static let otherDescriptions: [RuleDescription] = []
 
     public static var descriptions: [RuleDescription] {
-        gatewayRules.map { type(of: $0).description } + otherDescriptions
+        gatewayRules.map { type(of: $0).description }
+            + postfixRules.map { type(of: $0).description } + otherDescriptions
     }
 
     /// By id (`GW2001`, case-insensitive) or name (`open-relay`).

@@ -1,0 +1,96 @@
+/// One `name = value` entry of main.cf, with the spans of the name and of the value.
+public struct MainCfEntry: Sendable {
+    public var name: String
+    public var value: String
+    public var nameSpan: SourceSpan
+    public var valueSpan: SourceSpan
+    /// The logical line, so list items inside `value` can get their own spans.
+    public var line: LogicalLine
+    /// Where `value` starts inside `line.bytes`.
+    public var valueOffset: Int
+
+    /// The span of `value[start..<end]` (byte offsets into `value`).
+    public func valueSpan(_ start: Int, _ end: Int) -> SourceSpan {
+        line.span(valueOffset + start, valueOffset + end)
+    }
+}
+
+/// A parsed main.cf: every entry in file order, the effective one per name (last wins, as
+/// Postfix does), and syntax findings.
+public struct MainCf: Sendable {
+    public var file: String
+    public var entries: [MainCfEntry] = []
+    /// The entry that wins per name (the last one).
+    public var parameters: [String: MainCfEntry] = [:]
+    /// Comment lines, for inline suppressions (`# gatewayctl: disable=...`).
+    public var comments: [(line: Int, text: String)] = []
+    public var diagnostics: [Diagnostic] = []
+
+    public init(file: String, text: String) {
+        self.init(file: file, bytes: Array(text.utf8))
+    }
+
+    public init(file: String, bytes: [UInt8]) {
+        self.file = file
+        let (lines, orphans) = LogicalLines.read(bytes, file: file)
+        for o in orphans {
+            diagnostics.append(PostfixSyntaxRule.diagnostic(
+                "line starts with whitespace but continues nothing; Postfix ignores it", at: o.span,
+                fix: "remove the leading whitespace or join it to the entry above"))
+        }
+        comments = PostfixComments.scan(bytes)
+        for line in lines { parse(line) }
+    }
+
+    private mutating func parse(_ line: LogicalLine) {
+        let b = line.bytes
+        var i = 0
+        while i < b.count, !b[i].isPostfixSpace, b[i] != 0x3d { i += 1 }
+        let nameEnd = i
+        while i < b.count, b[i].isPostfixSpace { i += 1 }
+        guard nameEnd > 0, i < b.count, b[i] == 0x3d else {
+            diagnostics.append(PostfixSyntaxRule.diagnostic(
+                "expected `name = value`", at: line.span(0, max(1, nameEnd)),
+                fix: "write the parameter as `name = value`, or comment the line out with `#`"))
+            return
+        }
+        let name = String(decoding: b[0..<nameEnd], as: UTF8.self)
+        i += 1
+        while i < b.count, b[i].isPostfixSpace { i += 1 }
+        var end = b.count
+        while end > i, b[end - 1].isPostfixSpace { end -= 1 }
+        let entry = MainCfEntry(name: name, value: String(decoding: b[i..<end], as: UTF8.self),
+                                nameSpan: line.span(0, nameEnd), valueSpan: line.span(i, end),
+                                line: line, valueOffset: i)
+        if let previous = parameters[name] {
+            diagnostics.append(DuplicateParameterRule.diagnostic(
+                "`\(name)` is set again; Postfix uses this last value and ignores line \(previous.nameSpan.line)",
+                at: entry.nameSpan,
+                notes: [.init("earlier value `\(previous.value)` is ignored", at: previous.nameSpan)],
+                fix: "delete one of the two `\(name)` lines"))
+        }
+        entries.append(entry)
+        parameters[name] = entry
+    }
+}
+
+/// Comment lines of a Postfix-style file, for suppression directives.
+enum PostfixComments {
+    static func scan(_ data: [UInt8]) -> [(line: Int, text: String)] {
+        var out: [(Int, String)] = []
+        var line = 1
+        var i = 0
+        while i < data.count {
+            var end = i
+            while end < data.count, data[end] != 0x0a { end += 1 }
+            var j = i
+            while j < end, data[j] == 0x20 || data[j] == 0x09 { j += 1 }
+            if j < end, data[j] == 0x23 {
+                out.append((line, String(decoding: data[(j + 1)..<end], as: UTF8.self)))
+            }
+            i = end + 1
+            line += 1
+        }
+        return out
+    }
+}

@@ -1,0 +1,77 @@
+/// What gatewayctl knows about Postfix itself, as data: parameter names and defaults
+/// (`KnowledgeParameters.swift`, generated), restrictions (`KnowledgeRestrictions.swift`).
+public enum PostfixKnowledge {
+    /// Built-in defaults of Postfix 3.7 by name (the generated table).
+    static let parameterDefaults: [String: String] = {
+        var out: [String: String] = [:]
+        for line in parameterDefaultsText.split(separator: "\n") {
+            guard let eq = line.firstRange(of: " =") else { continue }
+            let name = String(line[..<eq.lowerBound])
+            var value = line[eq.upperBound...]
+            if value.hasPrefix(" ") { value = value.dropFirst() }
+            out[name] = String(value)
+        }
+        return out
+    }()
+
+    /// Parameters that appeared after 2.0, by the release that introduced them (postconf(5)),
+    /// for the ones a gateway is likely to use. Names absent here are treated as always present.
+    public static let parameterIntroduced: [String: PostfixVersion] = [
+        "smtpd_relay_restrictions": PostfixVersion(2, 10),
+        "compatibility_level": PostfixVersion(3, 0),
+        "smtpd_relay_before_recipient_restrictions": PostfixVersion(3, 6),
+        "smtputf8_enable": PostfixVersion(3, 0),
+        "smtpd_reject_footer": PostfixVersion(2, 8),
+        "postscreen_dnsbl_sites": PostfixVersion(2, 8),
+        "postscreen_access_list": PostfixVersion(2, 8),
+        "smtpd_tls_security_level": PostfixVersion(2, 3),
+        "smtp_tls_security_level": PostfixVersion(2, 3),
+        "smtpd_policy_service_max_idle": PostfixVersion(2, 1),
+        "smtpd_policy_service_try_limit": PostfixVersion(3, 0),
+        "smtpd_policy_service_default_action": PostfixVersion(3, 0),
+        "smtpd_dns_reply_filter": PostfixVersion(3, 0),
+        "smtpd_client_port_logging": PostfixVersion(2, 5),
+        "smtpd_helo_required": PostfixVersion(1, 1),
+        "address_verify_negative_cache": PostfixVersion(2, 1),
+        "milter_default_action": PostfixVersion(2, 3),
+        "smtpd_milters": PostfixVersion(2, 3),
+        "non_smtpd_milters": PostfixVersion(2, 3),
+        "meta_directory": PostfixVersion(3, 0),
+        "shlib_directory": PostfixVersion(3, 0),
+        "smtpd_tls_chain_files": PostfixVersion(3, 4),
+        "maillog_file": PostfixVersion(3, 4),
+    ]
+
+    /// The built-in default of `name` for the target version, as Postfix would store it
+    /// (unexpanded; may use `$name` and `${{$compatibility_level} <level {..} ? ..}`).
+    /// Before 3.0 there are no compatibility levels: the historic defaults apply.
+    public static func defaultValue(_ name: String, version: PostfixVersion) -> String? {
+        if let introduced = parameterIntroduced[name], version < introduced { return nil }
+        if version < PostfixVersion(3, 0) {
+            switch name {
+            case "smtpd_recipient_restrictions":
+                if version < PostfixVersion(2, 10) { return "permit_mynetworks, reject_unauth_destination" }
+            case "smtpd_relay_restrictions":
+                return "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination"
+            case "relay_domains": return "$mydestination"
+            case "mynetworks_style": return "subnet"
+            case "smtputf8_enable": return "no"
+            case "append_dot_mydomain": return "yes"
+            default: break
+            }
+        }
+        return parameterDefaults[name]
+    }
+
+    /// True when `name` is a parameter Postfix knows: a built-in one, or a per-transport one
+    /// (`SERVICE_destination_concurrency_limit`) for a service in `services`.
+    public static func isKnownParameter(_ name: String, services: some Sequence<String> = [String]()) -> Bool {
+        if parameterDefaults[name] != nil { return true }
+        for s in services where name.hasPrefix(s + "_") {
+            if transportParameterSuffixes.contains(String(name.dropFirst(s.count + 1))) { return true }
+        }
+        return false
+    }
+
+    public static var parameterNames: Dictionary<String, String>.Keys { parameterDefaults.keys }
+}
