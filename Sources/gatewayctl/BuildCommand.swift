@@ -120,7 +120,9 @@ struct Build: ParsableCommand {
     }
 }
 
-/// Hash tables are compiled by MapBuilder, never by postmap.
+/// Hash tables are compiled by MapBuilder (postmap's semantics), never by running postmap.
 enum MapDatabases {
-    static let build: TreeWriter.DatabaseBuilder? = nil
+    static let build: TreeWriter.DatabaseBuilder? = { source in
+        _ = try MapBuild.build(MapName(type: .hash, path: source), options: MapBuildOptions(force: true))
+    }
 }
