@@ -1,3 +1,4 @@
+import ConfigModel
 import Foundation
 import TestSupport
 import XCTest
@@ -58,6 +59,19 @@ final class BuildCommandTests: XCTestCase {
         let dump = try TestSupport.run(postmap, ["-c", conf.path, "-s", "hash:" + deb.path + "/etc/postfix/relay_recipients"])
         XCTAssertEqual(Set(dump.stdout.split(separator: "\n")),
                        ["usuario1@example.com\tOK", "usuario2@example.com\tOK", "usuario3@example.com\tOK"], dump.stderr)
+    }
+
+    /// The project's own Postfix rules find nothing in what the build emits.
+    func testEmittedTreeLintsClean() throws {
+        for (args, dir, version) in [(debian, "etc/postfix", PostfixVersion(3, 7)),
+                                     ([], "usr/local/etc/postfix", PostfixVersion(2, 8))] {
+            let out = try tempDir()
+            XCTAssertEqual(try TestSupport.gatewayctl(["build", seed, "--out", out.path] + args).status, 0)
+            let config = try PostfixConfigSet.load(directory: out.appendingPathComponent(dir).path, version: version)
+            let findings = config.diagnostics + RuleRegistry.postfixRules.flatMap { $0.check(config) }
+            XCTAssertEqual(findings.filter { $0.severity != .info }.map { "\($0.span): \($0.id) \($0.message)" }, [],
+                           "\(dir) for Postfix \(version)")
+        }
     }
 
     func testSameInputGivesByteIdenticalText() throws {
