@@ -24,16 +24,22 @@ let package = Package(
         // The model and everything that reads or writes it. No terminal I/O.
         .target(name: "ConfigModel", dependencies: ["MapBuilder"]),
 
+        // SMTP client on POSIX sockets and the live relay-test battery (`probe`). No model.
+        .target(name: "SMTPProbe"),
+
         // The command line: arguments, printing, colours, exit codes.
         .executableTarget(name: "gatewayctl", dependencies: [
-            "ConfigModel", "MapBuilder",
+            "ConfigModel", "MapBuilder", "SMTPProbe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Helpers shared by tests: temp dirs, running the built binary, real daemons (Postfix, ...).
-        .target(name: "TestSupport", dependencies: ["ConfigModel", "MapBuilder"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ConfigModel", "MapBuilder", "SMTPProbe"], path: "Tests/TestSupport"),
 
-        .testTarget(name: "ConfigModelTests", dependencies: ["ConfigModel", "TestSupport"]),
+        .testTarget(name: "ConfigModelTests", dependencies: ["ConfigModel", "TestSupport"],
+                    exclude: ["Emit/Golden"]),
+        .testTarget(name: "SMTPProbeTests", dependencies: ["SMTPProbe", "TestSupport"]),
         .testTarget(name: "GatewayctlCLITests", dependencies: ["TestSupport", "gatewayctl"]),
+        .testTarget(name: "MapBuilderTests", dependencies: ["MapBuilder", "TestSupport", "gatewayctl"]),
     ]
 )

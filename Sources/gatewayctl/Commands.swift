@@ -3,7 +3,9 @@ import ArgumentParser
 extension GatewayCtl {
     /// Every subcommand, one file each. Add new ones here.
     static let commands: [ParsableCommand.Type] = [
+        Check.self,
         Rules.self,
         Explain.self,
+        Build.self,
     ]
 }

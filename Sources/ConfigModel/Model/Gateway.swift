@@ -157,7 +157,7 @@ public enum AccessAction: Equatable, Sendable, CustomStringConvertible {
         case .code(let c, let t): "\(c) \(t)"
         case .defer_(let t): t.map { "DEFER \($0)" } ?? "DEFER"
         case .dunno: "DUNNO"
-        case .warn(let t): "WARN \(t)"
+        case .warn(let t): t.isEmpty ? "WARN" : "WARN \(t)"
         }
     }
 

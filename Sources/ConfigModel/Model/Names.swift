@@ -21,6 +21,9 @@ public struct DomainName: Hashable, Sendable, Comparable, CustomStringConvertibl
         value = t
     }
 
+    /// For text already validated byte by byte (the streaming recipient reader).
+    init(unchecked value: String) { self.value = value }
+
     static func ldh(_ c: UInt8) -> Bool {
         (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x5f
     }

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads gateway.conf from disk and parses it. `unreadable` tells the CLI to exit 2: the file
+/// itself could not be read (missing, permission, a directory), as opposed to findings in it.
+public enum GatewayLoader {
+    public struct Result: Sendable {
+        public var document: GatewayDocument?
+        public var diagnostics: [Diagnostic]
+        public var unreadable: Bool
+    }
+
+    /// Larger files are refused before reading: no gateway.conf comes near this.
+    public static let maxFileBytes = 64 << 20
+
+    public static func load(path: String, overrides: [String] = []) -> Result {
+        switch readFile(path) {
+        case .failure(let message):
+            return Result(document: nil, diagnostics: [SyntaxFinding.unreadableFile.diagnostic(
+                message, at: .file(path), fix: "pass the path of a readable gateway.conf")], unreadable: true)
+        case .success(let bytes):
+            let (doc, diags) = bytes.withUnsafeBufferPointer {
+                GatewayParser.parse(bytes: $0, file: path, overrides: overrides)
+            }
+            return Result(document: doc, diagnostics: diags, unreadable: false)
+        }
+    }
+
+    enum Read { case success([UInt8]), failure(String) }
+
+    static func readFile(_ path: String) -> Read {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let e = errno
+            switch e {
+            case ENOENT, ENOTDIR: return .failure("cannot read `\(path)`: no such file")
+            case EACCES, EPERM: return .failure("cannot read `\(path)`: permission denied")
+            default: return .failure("cannot read `\(path)`: error \(e)")
+            }
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure("cannot read `\(path)`: error \(errno)") }
+        if (st.st_mode & S_IFMT) == S_IFDIR { return .failure("cannot read `\(path)`: is a directory") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure("cannot read `\(path)`: not a regular file") }
+        guard Int(st.st_size) <= maxFileBytes else {
+            return .failure("cannot read `\(path)`: larger than \(maxFileBytes >> 20) MiB")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(st.st_size) + 1)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure("cannot read `\(path)`: error \(errno)")
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+            if bytes.count > maxFileBytes { return .failure("cannot read `\(path)`: larger than \(maxFileBytes >> 20) MiB") }
+        }
+        return .success(bytes)
+    }
+}

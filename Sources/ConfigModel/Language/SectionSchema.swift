@@ -1,0 +1,54 @@
+/// What gateway.conf may hold: every section, its shape and its fixed keys. The parser, the
+/// did-you-mean suggestions, the override checker and the man page all follow this one table.
+public enum SectionSchema {
+    public enum Shape: Sendable, Equatable {
+        /// `key = value` with fixed keys only.
+        case keyed
+        /// `key = value` where keys are data (aliases, clients, HELO patterns, DNSBL zones),
+        /// plus the fixed keys listed.
+        case map
+        /// Bare lines (one item each), plus the fixed keys listed.
+        case list
+    }
+
+    public struct Section: Sendable {
+        public var name: String
+        public var shape: Shape
+        public var keys: [String]
+        public var required: [String]
+    }
+
+    public static let sections: [Section] = [
+        Section(name: "gateway", shape: .keyed,
+                keys: ["hostname", "domain", "platform", "postfix", "public-ip", "listen-ip", "loopback",
+                       "message-size-limit", "banner"],
+                required: ["hostname", "domain"]),
+        Section(name: "relay", shape: .keyed, keys: ["domains", "mail-server", "trusted"],
+                required: ["domains", "mail-server"]),
+        Section(name: "recipients", shape: .list, keys: ["file"], required: []),
+        Section(name: "aliases", shape: .map, keys: [], required: []),
+        Section(name: "local", shape: .keyed, keys: ["delivery", "message"], required: []),
+        Section(name: "clients", shape: .map, keys: [], required: []),
+        Section(name: "helo", shape: .map, keys: ["reject-own-ip", "reject-own-hostname"], required: []),
+        Section(name: "senders", shape: .map, keys: ["reject-own-domain"], required: []),
+        Section(name: "checks", shape: .keyed,
+                keys: ["helo-required", "fqdn", "invalid-helo", "known-domain", "multi-recipient-bounce", "warn-only"],
+                required: []),
+        Section(name: "dnsbl", shape: .map, keys: [], required: []),
+        Section(name: "greylisting", shape: .keyed, keys: ["listen", "delay"], required: ["listen"]),
+        Section(name: "policyd-weight", shape: .keyed, keys: ["listen"], required: ["listen"]),
+        Section(name: "antivirus", shape: .keyed,
+                keys: ["listen", "port", "socket", "database-directory", "stream-max-length", "max-file-size",
+                       "max-scan-size"],
+                required: []),
+        Section(name: "signatures", shape: .keyed, keys: ["mirror", "notify-clamd", "checks"], required: []),
+        Section(name: "content-filter", shape: .keyed, keys: ["listen", "reinject", "max-servers"],
+                required: ["listen", "reinject"]),
+        Section(name: "spamassassin", shape: .keyed, keys: ["required-score", "bayes"], required: []),
+        Section(name: "restrictions", shape: .keyed, keys: ["client", "helo", "sender", "recipient", "relay"],
+                required: []),
+    ]
+
+    public static func section(_ name: String) -> Section? { sections.first { $0.name == name } }
+    public static var sectionNames: [String] { sections.map(\.name) }
+}
