@@ -38,6 +38,8 @@ import Foundation
 /// `config.localPath("/etc/postfix/helo_access", in: p)` maps a Postfix path to the linted
 /// copy: paths under `config_directory` (default `/etc/postfix`) resolve inside `root`.
 /// `config.readFile(path)` reads such a file (nil when missing).
+/// `config.tables.table("hash:/etc/postfix/helo_access", config: config, scope: p, at: span)`
+/// gives the table's records with their spans (read once per run, via MapBuilder).
 public struct PostfixConfigSet: Sendable {
     /// The linted directory (empty for configurations held in memory).
     public var root: String
@@ -47,6 +49,14 @@ public struct PostfixConfigSet: Sendable {
     public var version: PostfixVersion
     /// Extra files held in memory by name relative to `root` (examples, emitted gateways).
     public var memoryFiles: [String: [UInt8]]
+    /// Files linted beside Postfix's, by role: `clamd.conf`, `freshclam.conf`, `amavis` (a
+    /// conf.d directory or file), `map` (map sources given on the command line, `\n`-joined).
+    public var companions: [String: String] = [:]
+    /// False when no main.cf was found (only ClamAV files or maps were given): Postfix rules
+    /// then stay silent instead of judging Postfix's defaults.
+    public var hasMainCf = true
+    /// Lookup tables read so far (shared by copies of this value).
+    public let tables = AccessTableCache()
 
     public init(root: String = "", mainCf: MainCf, masterCf: MasterCf? = nil,
                 version: PostfixVersion = PostfixVersion(3, 7), memoryFiles: [String: [UInt8]] = [:]) {
@@ -81,6 +91,9 @@ public struct PostfixConfigSet: Sendable {
     /// master.cf services that run smtpd. Without a master.cf, Postfix's stock `smtp inet`
     /// service is assumed (reported as nil service: main.cf alone).
     public var smtpdServices: [MasterService] { masterCf?.services.filter(\.isSMTPServer) ?? [] }
+
+    /// Companion files of the lint run that exist in memory or on disk: the path for a role.
+    public func companion(_ role: String) -> String? { companions[role] }
 
     public func parameters(for service: MasterService?) -> ParameterScope {
         ParameterScope(config: self, service: service)
