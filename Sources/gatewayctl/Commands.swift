@@ -4,6 +4,7 @@ extension GatewayCtl {
     /// Every subcommand, one file each. Add new ones here.
     static let commands: [ParsableCommand.Type] = [
         Check.self,
+        Probe.self,
         Rules.self,
         Explain.self,
     ]
