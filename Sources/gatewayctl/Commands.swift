@@ -7,5 +7,6 @@ extension GatewayCtl {
         Probe.self,
         Rules.self,
         Explain.self,
+        Build.self,
     ]
 }

@@ -1,0 +1,70 @@
+import CBerkeleyDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Build-aside-then-rename: the new table is written to a temporary name in the target's
+/// directory, fsynced, then renamed over the target, so a reader sees the old or the new table,
+/// never a mix (postmap rewrites in place under a lock).
+struct AtomicFile {
+    let target: String
+    let temp: String
+
+    /// Picks a temp name beside `target` (`.NAME.gatewayctl-PID-RANDOM`) after refusing a
+    /// symbolic link as target; the caller creates the file.
+    init(target: String) throws {
+        var st = stat()
+        if lstat(target, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
+            throw MapError(.symlinkTarget, "\(target): refusing to replace a symbolic link")
+        }
+        if lstat(target, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            throw MapError(.io, "\(target): not a regular file")
+        }
+        self.target = target
+        let (dir, base) = AtomicFile.split(target)
+        self.temp = "\(dir)/.\(base).gatewayctl-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    static func split(_ path: String) -> (dir: String, base: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let dir = String(path[..<slash])
+        return (dir.isEmpty ? "/" : dir, String(path[path.index(after: slash)...]))
+    }
+
+    /// fsyncs the temp file, sets mode and owner, renames it over the target and fsyncs the
+    /// directory so the rename itself survives a crash.
+    func commit(mode: mode_t, owner: (uid: uid_t, gid: gid_t)?, xattrs: [(String, [UInt8])] = []) throws {
+        let fd = open(temp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw AtomicFile.ioError("open", temp) }
+        defer { close(fd) }
+        if fchmod(fd, mode) != 0 { throw AtomicFile.ioError("chmod", temp) }
+        if let owner, geteuid() == 0, fchown(fd, owner.uid, owner.gid) != 0 { throw AtomicFile.ioError("chown", temp) }
+        for (name, value) in xattrs {
+            // Best effort: a file system without user xattrs only loses the incremental skip.
+            _ = value.withUnsafeBytes { fsetxattr(fd, name, $0.baseAddress, $0.count, 0) }
+        }
+        if fsync(fd) != 0 { throw AtomicFile.ioError("fsync", temp) }
+        // Re-check right before the rename: a symlink planted meanwhile is refused, not followed
+        // (rename replaces the link itself, never its target, but the user asked for a file).
+        var st = stat()
+        if lstat(target, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
+            throw MapError(.symlinkTarget, "\(target): refusing to replace a symbolic link")
+        }
+        if rename(temp, target) != 0 { throw AtomicFile.ioError("rename", "\(temp) to \(target)") }
+        let dfd = open(AtomicFile.split(target).dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            _ = fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    func discard() {
+        unlink(temp)
+    }
+
+    static func ioError(_ op: String, _ path: String) -> MapError {
+        MapError(.io, "\(op) \(path): \(String(cString: strerror(errno)))")
+    }
+}

@@ -1,0 +1,124 @@
+import CBerkeleyDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Options of one `map build` (postmap's flags plus the incremental skip).
+public struct MapBuildOptions: Sendable {
+    public var map: MapOptions
+    /// Rebuild even when the table was written from the same source content.
+    public var force: Bool
+
+    public init(map: MapOptions = MapOptions(), force: Bool = false) {
+        self.map = map
+        self.force = force
+    }
+}
+
+/// What a build did.
+public struct MapBuildResult: Sendable {
+    public var name: MapName
+    /// Format and duplicate warnings in source order.
+    public var warnings: [MapWarning]
+    /// Distinct keys in the new table (0 when skipped).
+    public var count: Int
+    /// True when the table was up to date and left alone.
+    public var skipped: Bool
+    /// Size of the source in bytes (lets a caller decide whether a progress bar is worth it).
+    public var sourceBytes: Int
+}
+
+/// Building tables from a source file (postmap's job) or from entries already in memory.
+public enum MapBuild {
+    /// Extended attribute on the table holding the fingerprint of the source and options it was
+    /// built from; set before the rename, so table and fingerprint change together.
+    static let fingerprintAttribute = "user.gatewayctl.source"
+
+    /// Parses `name.path` with postmap's semantics and writes `name.databasePath` atomically with
+    /// postmap's mode rule. `progress(bytesDone, bytesTotal)` is called now and then.
+    public static func build(_ name: MapName, options: MapBuildOptions = MapBuildOptions(),
+                             progress: ((Int, Int) -> Void)? = nil) throws -> MapBuildResult {
+        guard name.type.isIndexed else {
+            throw MapError(.unsupportedType, "\(name.type.rawValue):\(name.path): regular expression tables are not built; use `map query`")
+        }
+        let source = try MappedFile(path: name.path)
+        let mode = (source.info.st_mode & S_IFMT) == S_IFREG
+            ? MapWriteOptions.mode(derivedFrom: source.info.st_mode) : 0o644
+        return try source.withBytes { bytes in
+            let fingerprint = self.fingerprint(bytes, type: name.type, options: options.map)
+            if !options.force && isUpToDate(name, source: source.info, fingerprint: fingerprint) {
+                return MapBuildResult(name: name, warnings: [], count: 0, skipped: true, sourceBytes: bytes.count)
+            }
+            var write = MapWriteOptions(map: options.map, sourceFile: name.path, mode: mode,
+                                        owner: (source.info.st_uid, source.info.st_gid),
+                                        expectedEntries: countLines(bytes), expectedBytes: bytes.count)
+            if geteuid() != 0 { write.owner = nil }
+            let writer = try BerkeleyDBWriter(name, options: write)
+            var warnings: [MapWarning] = []
+            var records = 0
+            let start = bytes.baseAddress
+            try SourceScanner.scan(bytes, file: name.path, smtputf8: options.map.smtputf8,
+                                   warning: { warnings.append($0) },
+                                   record: { key, value, line in
+                                       try writer.append(key: key, value: value, line: line)
+                                       records += 1
+                                       if records & 0xFFFF == 0, let progress, let start, let at = key.baseAddress {
+                                           progress(start.distance(to: at), bytes.count)
+                                       }
+                                   })
+            try writer.commit(fingerprint: fingerprint)
+            progress?(bytes.count, bytes.count)
+            warnings.append(contentsOf: writer.warnings)
+            warnings.sort { $0.line < $1.line }
+            return MapBuildResult(name: name, warnings: warnings, count: writer.count, skipped: false,
+                                  sourceBytes: bytes.count)
+        }
+    }
+
+    /// Writes `entries` (already in memory, e.g. from an emitter) to `name.databasePath`
+    /// atomically; returns the duplicate warnings. Keys are folded as `options.map` says.
+    @discardableResult
+    public static func build(_ name: MapName, entries: [MapEntry],
+                             options: MapWriteOptions = MapWriteOptions()) throws -> [MapWarning] {
+        var write = options
+        write.expectedEntries = max(write.expectedEntries, entries.count)
+        let writer = try openMapWriter(name, options: write)
+        for e in entries { try writer.append(key: e.key, value: e.value, line: e.line) }
+        try writer.commit()
+        return writer.warnings
+    }
+
+    /// True when the table exists, is not older than the source, and carries the fingerprint of
+    /// this exact source content and these options.
+    static func isUpToDate(_ name: MapName, source: stat, fingerprint: String) -> Bool {
+        var st = stat()
+        guard lstat(name.databasePath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return false }
+        if st.st_mtim.tv_sec < source.st_mtim.tv_sec
+            || (st.st_mtim.tv_sec == source.st_mtim.tv_sec && st.st_mtim.tv_nsec < source.st_mtim.tv_nsec) {
+            return false
+        }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = buffer.withUnsafeMutableBytes { getxattr(name.databasePath, fingerprintAttribute, $0.baseAddress, $0.count) }
+        guard n > 0 else { return false }
+        return String(decoding: buffer[0..<n], as: UTF8.self) == fingerprint
+    }
+
+    static func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, type: MapType, options: MapOptions) -> String {
+        let hash = ContentHash.xxh64(bytes)
+        let flags = "\(type.rawValue) fold=\(options.foldCase) utf8=\(options.smtputf8) dup=\(options.duplicates) nul=\(options.nul)"
+        return "xxh64:\(String(hash, radix: 16)) size=\(bytes.count) \(flags)"
+    }
+
+    static func countLines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard var p = bytes.baseAddress.map(UnsafeRawPointer.init) else { return 0 }
+        let end = p + bytes.count
+        var n = 1
+        while p < end, let nl = memchr(p, 0x0A, p.distance(to: end)) {
+            n += 1
+            p = UnsafeRawPointer(nl) + 1
+        }
+        return n
+    }
+}

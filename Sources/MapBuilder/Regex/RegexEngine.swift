@@ -1,0 +1,116 @@
+import CPCRE2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One compiled pattern. pcre: tables use PCRE2 (as Debian's postfix-pcre); regexp: tables use
+/// the C library's POSIX regcomp/regexec, because that is what Postfix calls.
+protocol CompiledPattern: AnyObject, Sendable {
+    /// Number of capture groups.
+    var groupCount: Int { get }
+    /// nil: no match. Otherwise the byte ranges of groups 0...groupCount (nil when unset).
+    /// Throws the engine's message on a matching error (Postfix warns and treats it as no match).
+    func match(_ subject: [UInt8]) throws -> [Range<Int>?]?
+}
+
+struct PatternError: Error {
+    var message: String
+    var offset: Int?
+}
+
+/// pcre: flags as dict_pcre.c: `i` and `s` on by default, each letter toggles.
+final class PCREPattern: CompiledPattern, @unchecked Sendable {
+    // Immutable after init; PCRE2 code is safe to share, match data is per call.
+    private let code: OpaquePointer
+    let groupCount: Int
+
+    init(pattern: [UInt8], options: UInt32) throws {
+        var error: Int32 = 0
+        var offset: Int = 0
+        let compiled = pattern.withUnsafeBufferPointer {
+            pcre2_compile_8($0.baseAddress, $0.count, options, &error, &offset, nil)
+        }
+        guard let compiled else {
+            throw PatternError(message: PCREPattern.message(error), offset: offset)
+        }
+        code = compiled
+        var count: UInt32 = 0
+        _ = pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        groupCount = Int(count)
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    static func message(_ code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBufferPointer { pcre2_get_error_message_8(code, $0.baseAddress, $0.count) }
+        return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "unexpected pcre2 error code \(code)"
+    }
+
+    func match(_ subject: [UInt8]) throws -> [Range<Int>?]? {
+        guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else {
+            throw PatternError(message: "out of memory", offset: nil)
+        }
+        defer { pcre2_match_data_free_8(data) }
+        let rc = subject.withUnsafeBufferPointer {
+            pcre2_match_8(code, $0.baseAddress ?? UnsafePointer(bitPattern: 1), $0.count, 0, 0, data, nil)
+        }
+        if rc == PCRE2_ERROR_NOMATCH { return nil }
+        if rc < 0 { throw PatternError(message: PCREPattern.message(rc), offset: nil) }
+        guard let ovector = pcre2_get_ovector_pointer_8(data) else { return [] }
+        let pairs = Int(pcre2_get_ovector_count_8(data))
+        var groups: [Range<Int>?] = []
+        for g in 0...groupCount {
+            guard g < pairs else { groups.append(nil); continue }
+            let s = ovector[2 * g], e = ovector[2 * g + 1]
+            // PCRE2_UNSET is ~(size_t)0: -1 as Swift imports size_t.
+            if s < 0 || e < s { groups.append(nil) } else { groups.append(Int(s)..<Int(e)) }
+        }
+        return groups
+    }
+}
+
+/// regexp: flags as dict_regexp.c: REG_EXTENDED and REG_ICASE by default, `m` REG_NEWLINE.
+final class POSIXPattern: CompiledPattern, @unchecked Sendable {
+    // regexec() on a compiled regex_t is thread-safe in glibc; the struct never moves (heap).
+    private let regex: UnsafeMutablePointer<regex_t>
+    let groupCount: Int
+
+    // <regex.h> values (glibc, BSD and POSIX agree); REG_NOMATCH is an enum Swift cannot see.
+    static let extended: Int32 = 1, icase: Int32 = 2, newline: Int32 = 4, nosub: Int32 = 8
+    static let noMatch: Int32 = 1
+
+    init(pattern: [UInt8], flags: Int32) throws {
+        regex = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
+        let cPattern = (pattern + [0]).map { CChar(bitPattern: $0) }
+        let rc = regcomp(regex, cPattern, flags)
+        if rc != 0 {
+            let message = POSIXPattern.message(rc, regex)
+            regex.deallocate()
+            throw PatternError(message: message, offset: nil)
+        }
+        groupCount = Int(regex.pointee.re_nsub)
+    }
+
+    deinit {
+        regfree(regex)
+        regex.deallocate()
+    }
+
+    static func message(_ code: Int32, _ regex: UnsafePointer<regex_t>) -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = regerror(code, regex, &buffer, buffer.count)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func match(_ subject: [UInt8]) throws -> [Range<Int>?]? {
+        var matches = [regmatch_t](repeating: regmatch_t(), count: groupCount + 1)
+        let cSubject = (subject + [0]).map { CChar(bitPattern: $0) }
+        let rc = regexec(regex, cSubject, matches.count, &matches, 0)
+        if rc == POSIXPattern.noMatch { return nil }
+        if rc != 0 { throw PatternError(message: POSIXPattern.message(rc, regex), offset: nil) }
+        return matches.map { m in m.rm_so < 0 || m.rm_eo < m.rm_so ? nil : Int(m.rm_so)..<Int(m.rm_eo) }
+    }
+}

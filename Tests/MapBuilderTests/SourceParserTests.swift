@@ -1,0 +1,40 @@
+import MapBuilder
+import XCTest
+
+final class SourceParserTests: XCTestCase {
+    func testPostmapSemantics() {
+        let source = MapSource.parse("""
+             leading
+            # comment
+            Foo@Example.COM  OK  with  spaces
+              continued
+            key: value
+            "quoted key" val
+            "unbal val
+            onlykey
+            a\tb # c\r
+
+            """, file: "src")
+        XCTAssertEqual(source.entries, [
+            MapEntry(key: "Foo@Example.COM", value: "OK  with  spaces  continued", line: 3),
+            MapEntry(key: "key:", value: "value", line: 5),
+            MapEntry(key: "\"quoted key\"", value: "val", line: 6),
+            MapEntry(key: "a", value: "b # c", line: 9),
+        ])
+        XCTAssertEqual(source.warnings.map(\.postmapText), [
+            "src: logical line must not start with whitespace: \" leading\"",
+            "src, line 5: record is in \"key: value\" format; is this an alias file?",
+            "src, line 7: unbalanced '\"' in '\"unbal val' -- ignoring this line",
+            "src, line 8: expected format: key whitespace value",
+        ])
+        XCTAssertEqual(source.warnings.map(\.column), [1, 4, 1, 8])
+    }
+
+    func testResolvedFirstWinsAndFolds() {
+        let source = MapSource.parse("A@x OK\na@X REJECT\n", file: "m")
+        let table = source.resolved()
+        XCTAssertEqual(table.lookup("a@x")?.value, "OK")
+        XCTAssertEqual(table.warnings.map(\.postmapText), ["m.db: duplicate entry: \"a@x\""])
+        XCTAssertEqual(source.resolved(options: MapOptions(duplicates: .replace)).lookup("A@X")?.value, "REJECT")
+    }
+}
