@@ -5,6 +5,7 @@ extension GatewayCtl {
     static let commands: [ParsableCommand.Type] = [
         Check.self,
         Probe.self,
+        Simulate.self,
         Rules.self,
         Explain.self,
         Build.self,
