@@ -202,9 +202,11 @@ enum Postgrey {
     /// /etc/postgrey/whitelist_recipients ships `postmaster@` and `abuse@`.
     static let whitelistedRecipientLocalParts: Set<String> = ["postmaster", "abuse"]
 
+    /// The action postgrey gives smtpd (seen against Postfix 3.7: `450 4.2.0 ... Greylisted, see
+    /// http://postgrey.schweikert.ch/help/DOMAIN.html`, the domain as the client wrote it).
     static func greylistAction(recipient: String) -> String {
         let domain = recipient.split(separator: "@").last.map(String.init) ?? recipient
-        return "DEFER_IF_PERMIT Greylisted, see http://postgrey.schweikert.ch/help/\(domain).html"
+        return "DEFER_IF_PERMIT 4.2.0 Greylisted, see http://postgrey.schweikert.ch/help/\(domain).html"
     }
 }
 

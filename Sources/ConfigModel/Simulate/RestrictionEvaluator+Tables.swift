@@ -146,7 +146,8 @@ extension RestrictionEvaluator {
         return String(local[..<cut]) + address[at...]
     }
 
-    /// mail_addr_find(): full address, unextended address, local part (local domains only), @domain.
+    /// mail_addr_find(): full address, unextended address, local part (only for a local domain or
+    /// $myorigin), @domain.
     func addressFind(_ references: [String], _ resolved: AddressResolver.Resolved, state: inout CheckState,
                      restriction: String) -> Bool {
         let delimiters = context.value("recipient_delimiter")
@@ -154,7 +155,7 @@ extension RestrictionEvaluator {
         let bare = delimiters.isEmpty ? full : Self.stripExtension(full, delimiters: delimiters)
         var keys: [Key] = [(full, false)]
         if bare != full { keys.append((bare, true)) }
-        if resolver.isLocal(resolved.domain) {
+        if resolver.isLocal(resolved.domain) || resolved.domain == context.value("myorigin").lowercased() {
             keys.append((resolved.localPart, true))
             if let at = bare.lastIndex(of: "@"), bare != full { keys.append((String(bare[..<at]), true)) }
         }
