@@ -134,7 +134,7 @@ public enum TreeWriter {
             }
             counter += 1
             let temp = "\(dir)/.\(full[full.index(after: full.lastIndex(of: "/") ?? full.startIndex)...]).gatewayctl-\(getpid())-\(counter)"
-            try writeFile(temp, f.contents, mode: f.mode)
+            try writeFile(temp, f.contents, mode: f.mode, for: full)
             staged.append((temp, full))
             report.written.append(f.path)
             if needsDB, let buildDatabase {
@@ -154,9 +154,10 @@ public enum TreeWriter {
         }
 
         /// O_EXCL + O_NOFOLLOW temp file, full write, fchmod, fsync.
-        mutating func writeFile(_ path: String, _ contents: String, mode: UInt16) throws(Failure) {
+        /// `target`: the final path, named in errors (the temporary is an implementation detail).
+        mutating func writeFile(_ path: String, _ contents: String, mode: UInt16, for target: String) throws(Failure) {
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw Failure("cannot write `\(path)`: \(TreeWriter.errorText(errno))") }
+            guard fd >= 0 else { throw Failure("cannot write `\(target)`: \(TreeWriter.errorText(errno))") }
             var failure: Int32 = 0
             var text = contents
             text.withUTF8 { buf in
@@ -172,7 +173,7 @@ public enum TreeWriter {
             if close(fd) != 0, failure == 0 { failure = errno }
             if failure != 0 {
                 unlink(path)
-                throw Failure("cannot write `\(path)`: \(TreeWriter.errorText(failure))")
+                throw Failure("cannot write `\(target)`: \(TreeWriter.errorText(failure))")
             }
         }
 
