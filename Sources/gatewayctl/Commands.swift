@@ -5,6 +5,8 @@ extension GatewayCtl {
     static let commands: [ParsableCommand.Type] = [
         Check.self,
         Lint.self,
+        Probe.self,
+        Simulate.self,
         Rules.self,
         Explain.self,
         Build.self,
