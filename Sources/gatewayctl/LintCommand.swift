@@ -19,20 +19,22 @@ struct Lint: ParsableCommand {
     @Argument(help: "Directories or files to lint.")
     var paths: [String]
 
-    @Option(name: .long, help: ArgumentHelp("Target Postfix version: decides defaults and names.", valueName: "X.Y"))
-    var postfixVersion = "3.7"
+    @Option(name: .long, help: ArgumentHelp(
+        "Target Postfix version: decides defaults and names (default: main.cf's `# gatewayctl: postfix-version=X.Y`, else 3.7).",
+        valueName: "X.Y"))
+    var postfixVersion: String?
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one PATH") }
-        guard PostfixVersion(postfixVersion) != nil else {
-            throw ValidationError("`--postfix-version \(postfixVersion)` is not a version like 3.7")
+        if let v = postfixVersion, PostfixVersion(v) == nil {
+            throw ValidationError("`--postfix-version \(v)` is not a version like 3.7")
         }
     }
 
     func run() throws {
-        let version = PostfixVersion(postfixVersion) ?? PostfixVersion(3, 7)
+        let version = postfixVersion.flatMap { PostfixVersion($0) }
         let target = LintTarget.resolve(paths, version: version)
         for p in target.unreadable { Terminal.error("gatewayctl: cannot read `\(p)`") }
         let diagnostics = target.configs.flatMap { PostfixLinter.lint($0) }

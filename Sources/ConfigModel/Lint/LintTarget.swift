@@ -15,7 +15,7 @@ public enum LintTarget {
     static let clamDirs = ["", "clamav", "etc/clamav", "usr/local/etc", "usr/local/etc/clamav", "../clamav"]
     static let amavisDirs = ["amavis/conf.d", "etc/amavis/conf.d", "usr/local/etc/amavisd.conf", "amavisd.conf", "../amavis/conf.d"]
 
-    public static func resolve(_ paths: [String], version: PostfixVersion) -> Result {
+    public static func resolve(_ paths: [String], version: PostfixVersion?) -> Result {
         var result = Result()
         var byRoot: [String: PostfixConfigSet] = [:]
         var order: [String] = []
@@ -57,7 +57,7 @@ public enum LintTarget {
                 add(c)
             default:
                 var c = PostfixConfigSet(root: root, mainCf: MainCf(file: PostfixConfigSet.joinPath(root, "main.cf"), text: ""),
-                                         version: version)
+                                         version: version ?? PostfixVersion(3, 7))
                 c.hasMainCf = false
                 if name == "clamd.conf" || name == "freshclam.conf" { c.companions[name] = path }
                 else if name.hasPrefix("amavisd") || dir.hasSuffix("conf.d") { c.companions["amavis"] = path }
@@ -70,7 +70,7 @@ public enum LintTarget {
     }
 
     /// The Postfix config under `directory`, or a config without main.cf when there is none.
-    static func load(directory: String, version: PostfixVersion) -> PostfixConfigSet? {
+    static func load(directory: String, version: PostfixVersion?) -> PostfixConfigSet? {
         let fm = FileManager.default
         for sub in postfixDirs {
             let dir = sub.isEmpty ? directory : PostfixConfigSet.joinPath(directory, sub)
@@ -82,13 +82,13 @@ public enum LintTarget {
                     MasterCf(file: PostfixConfigSet.joinPath(dir, "master.cf"), bytes: Array($0))
                 }
                 var c = PostfixConfigSet(root: dir, mainCf: MainCf(file: PostfixConfigSet.joinPath(dir, "main.cf"), text: ""),
-                                         masterCf: master, version: version)
+                                         masterCf: master, version: version ?? PostfixVersion(3, 7))
                 c.hasMainCf = false
                 return c
             }
         }
         var c = PostfixConfigSet(root: directory, mainCf: MainCf(file: PostfixConfigSet.joinPath(directory, "main.cf"), text: ""),
-                                 version: version)
+                                 version: version ?? PostfixVersion(3, 7))
         c.hasMainCf = false
         return c
     }

@@ -29,6 +29,7 @@ public enum RuleRegistry {
         TLSAllClientCertsRule(),
         MXBackupRule(),
         PolicyBeforeGuardRule(),
+        UnknownRestrictionRule(),
         PostfixSyntaxRule(),
         DuplicateParameterRule(),
         MasterCfFieldRule(),

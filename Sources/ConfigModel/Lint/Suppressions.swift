@@ -1,6 +1,7 @@
 /// Inline suppressions: a comment line `# gatewayctl: disable=open-relay,GW3002 reason` silences
 /// those rules (by name or id) on the entry that follows the comment (main.cf, master.cf,
 /// gateway.conf). A directive that silences nothing is itself reported, so stale ones go away.
+/// `# gatewayctl: postfix-version=2.8` in main.cf names the Postfix release the file is for.
 public struct Suppression: Sendable {
     public var rules: [String]
     public var reason: String
@@ -28,6 +29,7 @@ public enum Suppressions {
             let column = text.utf8.count - trimmed.utf8.count + 1
             let span = SourceSpan(file: file, line: n + 1, column: column, endColumn: column + trimmed.utf8.count)
             let rest = body.dropFirst(directive.count).drop { $0 == " " || $0 == "\t" }
+            if rest.hasPrefix("postfix-version=") { continue }
             guard rest.hasPrefix("disable=") else {
                 diagnostics.append(UnusedSuppressionRule.diagnostic(
                     "unknown `gatewayctl:` directive; expected `disable=RULE[,RULE] reason`", at: span,

@@ -42,6 +42,8 @@ public struct RestrictionInfo: Sendable {
         case dnsZone
         /// A policy service endpoint (`inet:host:port`, `unix:path`) or `{ endpoint, options }`.
         case policyService
+        /// A plain value (`sleep 5`).
+        case value
     }
 
     public var name: String
@@ -94,7 +96,7 @@ extension PostfixKnowledge {
             .init("defer_if_reject", .generic),
             .init("warn_if_reject", .generic),
             .init("reject_unauth_pipelining", .generic),
-            .init("sleep", .generic, since: v(2, 3)),
+            .init("sleep", .generic, argument: .value, since: v(2, 3)),
             .init("check_policy_service", .generic, permit: .policyResult, argument: .policyService, since: v(2, 1)),
             .init("reject_plaintext_session", .generic, since: v(2, 3)),
             // Client.
@@ -128,10 +130,8 @@ extension PostfixKnowledge {
             .init("reject_unknown_client_hostname", .client, dns: true, since: v(2, 3)),
             .init("reject_unknown_reverse_client_hostname", .client, dns: true, since: v(2, 3)),
             .init("reject_unknown_client", .client, dns: true, renamedTo: ("reject_unknown_client_hostname", v(2, 3))),
-            .init("reject_rbl", .client, argument: .dnsZone, dns: true, renamedTo: ("reject_rbl_client", v(2, 0)),
-                  removed: v(2, 1)),
-            .init("reject_maps_rbl", .client, dns: true, renamedTo: ("reject_rbl_client", v(2, 0)), deprecated: v(2, 1),
-                  removed: v(3, 0)),
+            .init("reject_rbl", .client, argument: .dnsZone, dns: true, renamedTo: ("reject_rbl_client", v(2, 0)), deprecated: v(2, 0)),
+            .init("reject_maps_rbl", .client, dns: true, renamedTo: ("reject_rbl_client", v(2, 0)), deprecated: v(2, 1)),
             // HELO.
             .init("check_helo_access", .helo, permit: .tableResult, argument: .table,
                   key: "the HELO/EHLO argument and its parent domains"),
@@ -168,8 +168,7 @@ extension PostfixKnowledge {
             // Recipient.
             .init("reject_unauth_destination", .recipient, guard: true),
             .init("defer_unauth_destination", .recipient, guard: true, since: v(2, 10)),
-            .init("check_relay_domains", .recipient, permit: .authorizedDestination, guard: true, deprecated: v(2, 2),
-                  removed: v(3, 0)),
+            .init("check_relay_domains", .recipient, permit: .authorizedDestination, guard: true, deprecated: v(2, 2)),
             .init("permit_auth_destination", .recipient, permit: .authorizedDestination),
             .init("permit_mx_backup", .recipient, permit: .mxBackup, dns: true),
             .init("check_recipient_access", .recipient, permit: .tableResult, argument: .table,

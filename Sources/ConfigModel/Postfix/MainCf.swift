@@ -73,3 +73,24 @@ public struct MainCf: Sendable {
         parameters[name] = entry
     }
 }
+
+extension MainCf {
+    /// The release named by a `# gatewayctl: postfix-version=X.Y` comment line, if any.
+    public var declaredVersion: PostfixVersion? {
+        for line in bytes.split(separator: 0x0a) {
+            let t = String(decoding: line, as: UTF8.self).trimmingPostfixSpace()
+            guard t.hasPrefix("#") else { continue }
+            let body = t.dropFirst().trimmingPrefixSpace()
+            guard body.hasPrefix("gatewayctl:") else { continue }
+            let rest = body.dropFirst("gatewayctl:".count).trimmingPrefixSpace()
+            if rest.hasPrefix("postfix-version=") {
+                return PostfixVersion(rest.dropFirst("postfix-version=".count).prefix { $0 != " " && $0 != "\t" })
+            }
+        }
+        return nil
+    }
+}
+
+extension StringProtocol {
+    func trimmingPrefixSpace() -> SubSequence { drop { $0 == " " || $0 == "\t" } }
+}

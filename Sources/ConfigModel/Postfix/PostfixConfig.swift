@@ -76,13 +76,15 @@ public struct PostfixConfigSet: Sendable {
 
     /// Reads `directory/main.cf` (required) and `directory/master.cf` (optional). File names in
     /// spans are `directory/main.cf` etc., as given.
-    public static func load(directory: String, version: PostfixVersion = PostfixVersion(3, 7)) throws -> PostfixConfigSet {
+    /// `version` nil: the `# gatewayctl: postfix-version=X.Y` comment of main.cf, else 3.7.
+    public static func load(directory: String, version: PostfixVersion? = nil) throws -> PostfixConfigSet {
         let mainPath = joinPath(directory, "main.cf")
         guard let main = FileManager.default.contents(atPath: mainPath) else { throw LoadError.unreadable(mainPath) }
         let masterPath = joinPath(directory, "master.cf")
         let master = FileManager.default.contents(atPath: masterPath).map { MasterCf(file: masterPath, bytes: Array($0)) }
-        return PostfixConfigSet(root: directory, mainCf: MainCf(file: mainPath, bytes: Array(main)),
-                                masterCf: master, version: version)
+        let mainCf = MainCf(file: mainPath, bytes: Array(main))
+        return PostfixConfigSet(root: directory, mainCf: mainCf, masterCf: master,
+                                version: version ?? mainCf.declaredVersion ?? PostfixVersion(3, 7))
     }
 
     /// Syntax findings of main.cf and master.cf.

@@ -266,7 +266,9 @@ struct RestrictionWalker {
         }
         if table.kind == .staticValue { return "any \(subject.stage) (`\(table.reference)`)" }
         switch subject {
-        case .helo: return key.hasPrefix(".") ? "`HELO host\(key)`" : "`HELO \(key)`"
+        case .helo:
+            if key.hasPrefix(".") { return "`HELO host\(key)`" }
+            return key.contains(".") && IPAddress(key) == nil ? "`HELO \(key)` (or any name under it)" : "`HELO \(key)`"
         case .sender, .recipient:
             let verb = subject == .sender ? "MAIL FROM" : "RCPT TO"
             if key == "<>" { return "`\(verb):<>`" }
