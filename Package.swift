@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "ConfigModelTests", dependencies: ["ConfigModel", "TestSupport"],
                     exclude: ["Emit/Golden"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["SMTPProbe", "TestSupport"]),
+        .testTarget(name: "SimulateTests", dependencies: ["ConfigModel", "SMTPProbe", "TestSupport"]),
         .testTarget(name: "GatewayctlCLITests", dependencies: ["TestSupport", "gatewayctl"]),
         .testTarget(name: "MapBuilderTests", dependencies: ["MapBuilder", "TestSupport", "gatewayctl"]),
     ]

@@ -1,13 +1,14 @@
 /// amavisd-new: `amavisd.conf` on FreeBSD (a complete file), the conf.d override snippet on
 /// Debian (the package's earlier snippets hold the rest). Both wire clamd over its local socket
 /// and SpamAssassin, listen on `[content-filter] listen`, accept connections only from the
-/// Postfix host, and reinject to `[content-filter] reinject`. No `use strict`: amavis evaluates
-/// the file in its own package, where every variable is declared; `perl -c` checks the syntax.
+/// Postfix host, and reinject to `[content-filter] reinject`. `use strict`, as Debian's own
+/// snippets do: amavis declares every configuration variable before it reads the file, so a
+/// misspelt name stops amavis (and `amavisd test-config`) instead of being ignored.
 enum AmavisConfEmitter {
     static func emit(_ g: Gateway, _ ctx: EmitContext) throws(EmitError) -> EmittedFile? {
         guard let cf = g.contentFilter else { return nil }
         let q = { (s: String, at: String) throws(EmitError) -> String in try ConfigText.perlString(s, at: at) }
-        var out = ctx.banner()
+        var out = ctx.banner() + "use strict;\n"
         if g.identity.platform == .freebsd {
             out += "\n# Daemon and directories (FreeBSD port layout).\n"
             out += "$daemon_user  = 'vscan';\n"
@@ -22,6 +23,8 @@ enum AmavisConfEmitter {
         out += "\n# Identity.\n"
         out += "$myhostname = \(try q(g.identity.hostname.value, "gateway.hostname"));\n"
         out += "$mydomain   = \(try q(g.identity.domain.value, "gateway.domain"));\n"
+        out += "# Debian derives this header from /etc/mailname before this file runs: say it here.\n"
+        out += "$X_HEADER_LINE = \"$myproduct_name at $mydomain\";\n"
         out += "@local_domains_maps = ( [ \(try g.relay.domains.map { d throws(EmitError) in try q("." + d.value, "relay.domains") }.joined(separator: ", ")) ] );\n"
         out += "@mynetworks = qw( \(g.relay.trusted.map(\.description).joined(separator: " ")) );\n"
 
@@ -68,7 +71,7 @@ enum AmavisConfEmitter {
             out += "@bypass_virus_checks_maps = (1);\n"
         }
         out += "\n1;  # a config file must return true\n"
-        return ctx.file(ctx.paths.amavisConf, out, mode: 0o640)
+        return ctx.file(ctx.paths.amavisConf, out)
     }
 
     /// Who may talk to amavis: the gateway's own addresses (Postfix runs there).
