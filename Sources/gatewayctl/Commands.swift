@@ -6,5 +6,6 @@ extension GatewayCtl {
         Check.self,
         Rules.self,
         Explain.self,
+        MapCommand.self,
     ]
 }
