@@ -11,6 +11,8 @@ import Darwin
 public final class SMTPConnection {
     /// `host:port` as connected, for messages.
     public let peer: String
+    /// The numeric address actually connected to (`127.0.0.1`, `::1`).
+    public private(set) var peerAddress = ""
     /// Longest wait for one reply (or for the connection itself).
     public var commandTimeout: Duration
     /// Nothing waits past this instant, whatever `commandTimeout` says.
@@ -51,6 +53,7 @@ public final class SMTPConnection {
             cursor = info.pointee.ai_next
             do {
                 fd = try Self.connect(info.pointee, timeout: try remainingMilliseconds(waitingFor: "the connection"))
+                peerAddress = Self.numericHost(info.pointee) ?? host
                 return
             } catch let SMTPError.connect(_, reason) {
                 lastReason = reason
@@ -168,6 +171,13 @@ public final class SMTPConnection {
         let (seconds, attoseconds) = limit.components
         let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         return Int32(clamping: max(ms, 1))
+    }
+
+    private static func numericHost(_ info: addrinfo) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        guard getnameinfo(info.ai_addr, info.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
+                          NI_NUMERICHOST) == 0 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// A non-blocking connect bounded by `timeout` milliseconds; returns the connected socket.

@@ -8,6 +8,8 @@ public enum SMTPError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedReply(String)
     /// A command that would smuggle a second line (CR, LF or NUL in user data).
     case unsafeCommand(String)
+    /// The greeting or EHLO/HELO was refused: the server will not talk to us.
+    case refused(SMTPReply)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum SMTPError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .io(reason): "i/o error: \(reason)"
         case let .malformedReply(line): "malformed reply line `\(line)`"
         case let .unsafeCommand(command): "refusing to send a command holding CR, LF or NUL: `\(command)`"
+        case let .refused(reply): "server refused the session: \(reply)"
         }
     }
 }

@@ -4,8 +4,11 @@ extension GatewayCtl {
     /// Every subcommand, one file each. Add new ones here.
     static let commands: [ParsableCommand.Type] = [
         Check.self,
+        Probe.self,
+        Simulate.self,
         Rules.self,
         Explain.self,
+        Build.self,
         MapCommand.self,
     ]
 }

@@ -14,7 +14,8 @@ import Glibc
 /// /etc/postfix/main.cf; it does need `data_directory` owned by `postfix`.
 ///
 /// What the harness changes in the configuration you give it, and why:
-/// - main.cf gets, after your text (last one wins): private queue/data dirs and maillog,
+/// - main.cf gets, in place of any entry of yours with the same name: private queue/data dirs and maillog,
+///   Debian's program and ownership settings (an emitted FreeBSD config names /usr/local paths),
 ///   `inet_interfaces = 127.0.0.1`, `inet_protocols = ipv4`,
 ///   `smtpd_authorized_xclient_hosts = 127.0.0.1` (so a test poses as any client with
 ///   `XCLIENT ADDR=/NAME=`), and error limits off (`smtpd_error_sleep_time = 0`, soft/hard/junk
@@ -126,8 +127,9 @@ public final class PostfixInstance {
         dataDirectory = root.appendingPathComponent("data")
         logFile = root.appendingPathComponent("maillog")
         do {
-            try prepare(files: files, hashMaps: hashMaps)
-            try start(mainCF: mainCF, masterCF: masterCF, overrides: overrides, alias: configDirectoryAlias)
+            try prepare(files: files)
+            try start(mainCF: mainCF, masterCF: masterCF, overrides: overrides, alias: configDirectoryAlias,
+                      hashMaps: hashMaps)
         } catch {
             stop()
             throw error
@@ -183,7 +185,7 @@ public final class PostfixInstance {
         }
     }
 
-    private func prepare(files: [String: String], hashMaps: [String]) throws {
+    private func prepare(files: [String: String]) throws {
         let fm = FileManager.default
         for dir in [configDirectory, queueDirectory, dataDirectory] {
             try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -196,14 +198,6 @@ public final class PostfixInstance {
             let url = configDirectory.appendingPathComponent(name)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try writeAged(content, to: url)
-        }
-        if !hashMaps.isEmpty {
-            let postmap = try TestSupport.requireTool("postmap", package: "postfix")
-            for name in hashMaps {
-                let result = try TestSupport.run(postmap, ["-c", configDirectory.path,
-                                                           "hash:" + configDirectory.appendingPathComponent(name).path])
-                guard result.status == 0 else { throw DaemonError("postmap \(name): \(result.stderr)") }
-            }
         }
     }
 
@@ -229,7 +223,19 @@ public final class PostfixInstance {
         }
     }
 
-    private func start(mainCF: String, masterCF: String, overrides: [String: String], alias: String?) throws {
+    /// postmap needs main.cf in place (it reads the config dir), so maps are built after it.
+    private func buildMaps(_ hashMaps: [String]) throws {
+        guard !hashMaps.isEmpty else { return }
+        let postmap = try TestSupport.requireTool("postmap", package: "postfix")
+        for name in hashMaps {
+            let result = try TestSupport.run(postmap, ["-c", configDirectory.path,
+                                                       "hash:" + configDirectory.appendingPathComponent(name).path])
+            guard result.status == 0 else { throw DaemonError("postmap \(name): \(result.stderr)") }
+        }
+    }
+
+    private func start(mainCF: String, masterCF: String, overrides: [String: String], alias: String?,
+                       hashMaps: [String]) throws {
         var lastError: Error = DaemonError("postfix did not start")
         for _ in 0..<3 {
             port = try TestSupport.freeLoopbackPort()
@@ -242,6 +248,7 @@ public final class PostfixInstance {
             self.mainCF = composeMainCF(mainCF, overrides: overrides, alias: alias)
             try writeAged(self.mainCF, to: configDirectory.appendingPathComponent("main.cf"))
             try writeAged(self.masterCF, to: configDirectory.appendingPathComponent("master.cf"))
+            try buildMaps(hashMaps)
 
             let result = try control("start")
             if result.status == 0 {
@@ -306,28 +313,48 @@ public final class PostfixInstance {
     }
 
     private func composeMainCF(_ text: String, overrides: [String: String], alias: String?) -> String {
-        var out = text
-        if let alias { out = out.replacingOccurrences(of: alias, with: configDirectory.path) }
-        if !out.hasSuffix("\n") { out += "\n" }
-        for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
-            out += "\(name) = \(value)\n"
-        }
-        out += """
-            # --- test harness (PostfixInstance) ---
-            queue_directory = \(queueDirectory.path)
-            data_directory = \(dataDirectory.path)
-            maillog_file = \(logFile.path)
-            maillog_file_prefixes = \(root.path)
-            inet_interfaces = 127.0.0.1
-            inet_protocols = ipv4
-            smtpd_authorized_xclient_hosts = 127.0.0.1
-            smtpd_error_sleep_time = 0
-            smtpd_soft_error_limit = 1000
-            smtpd_hard_error_limit = 1000
-            smtpd_junk_command_limit = 1000
-
-            """
+        var source = text
+        if let alias { source = source.replacingOccurrences(of: alias, with: configDirectory.path) }
+        var settings: [(String, String)] = overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        settings += [
+            ("queue_directory", queueDirectory.path), ("data_directory", dataDirectory.path),
+            ("maillog_file", logFile.path), ("maillog_file_prefixes", root.path),
+            ("command_directory", "/usr/sbin"), ("daemon_directory", "/usr/lib/postfix/sbin"),
+            ("shlib_directory", "/usr/lib/postfix"), ("meta_directory", "/etc/postfix"),
+            ("mail_owner", "postfix"), ("setgid_group", "postdrop"), ("sendmail_path", "/usr/sbin/sendmail"),
+            ("newaliases_path", "/usr/bin/newaliases"), ("mailq_path", "/usr/bin/mailq"),
+            ("manpage_directory", "/usr/share/man"), ("sample_directory", "/etc/postfix"),
+            ("readme_directory", "no"), ("html_directory", "no"),
+            ("inet_interfaces", "127.0.0.1"), ("inet_protocols", "ipv4"),
+            ("smtpd_authorized_xclient_hosts", "127.0.0.1"), ("smtpd_error_sleep_time", "0"),
+            ("smtpd_soft_error_limit", "1000"), ("smtpd_hard_error_limit", "1000"),
+            ("smtpd_junk_command_limit", "1000"),
+        ]
+        // Replace, do not append: every "overriding earlier entry" warning is logged by every
+        // daemon through postlogd, and postlogd logging its own warnings to itself can fill
+        // the datagram queue and deadlock the whole instance.
+        let names = Set(settings.map(\.0))
+        var out = Self.removingEntries(named: names, from: source)
+        if !out.isEmpty, !out.hasSuffix("\n") { out += "\n" }
+        out += "# --- test harness (PostfixInstance) ---\n"
+        for (name, value) in settings { out += "\(name) = \(value)\n" }
         return out
+    }
+
+    /// main.cf without the logical lines (continuations included) that set one of `names`.
+    static func removingEntries(named names: Set<String>, from text: String) -> String {
+        var out: [Substring] = []
+        var skipping = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if let first = line.first, first == " " || first == "\t" {
+                if !skipping { out.append(line) }
+                continue
+            }
+            let name = line.prefix { $0 != "=" && $0 != " " && $0 != "\t" }
+            skipping = !line.hasPrefix("#") && line.contains("=") && names.contains(String(name))
+            if !skipping { out.append(line) }
+        }
+        return out.joined(separator: "\n")
     }
 
     /// Moves inet services onto loopback ports and turns chroot off (see the type's comment).

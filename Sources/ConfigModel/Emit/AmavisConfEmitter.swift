@@ -1,13 +1,14 @@
 /// amavisd-new: `amavisd.conf` on FreeBSD (a complete file), the conf.d override snippet on
 /// Debian (the package's earlier snippets hold the rest). Both wire clamd over its local socket
 /// and SpamAssassin, listen on `[content-filter] listen`, accept connections only from the
-/// Postfix host, and reinject to `[content-filter] reinject`. No `use strict`: amavis evaluates
-/// the file in its own package, where every variable is declared; `perl -c` checks the syntax.
+/// Postfix host, and reinject to `[content-filter] reinject`. `use strict`, as Debian's own
+/// snippets do: amavis declares every configuration variable before it reads the file, so a
+/// misspelt name stops amavis (and `amavisd test-config`) instead of being ignored.
 enum AmavisConfEmitter {
     static func emit(_ g: Gateway, _ ctx: EmitContext) throws(EmitError) -> EmittedFile? {
         guard let cf = g.contentFilter else { return nil }
         let q = { (s: String, at: String) throws(EmitError) -> String in try ConfigText.perlString(s, at: at) }
-        var out = ctx.banner()
+        var out = ctx.banner() + "use strict;\n"
         if g.identity.platform == .freebsd {
             out += "\n# Daemon and directories (FreeBSD port layout).\n"
             out += "$daemon_user  = 'vscan';\n"
@@ -68,7 +69,7 @@ enum AmavisConfEmitter {
             out += "@bypass_virus_checks_maps = (1);\n"
         }
         out += "\n1;  # a config file must return true\n"
-        return ctx.file(ctx.paths.amavisConf, out, mode: 0o640)
+        return ctx.file(ctx.paths.amavisConf, out)
     }
 
     /// Who may talk to amavis: the gateway's own addresses (Postfix runs there).

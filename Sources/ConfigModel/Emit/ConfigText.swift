@@ -10,7 +10,7 @@ enum ConfigText {
     static func line(_ s: String, at keyPath: String) throws(EmitError) -> String {
         guard !hasControl(s) else {
             throw EmitError("value holds a control character (newline, tab or NUL)", at: keyPath,
-                            fix: "write the text on one line without control characters")
+                            fix: "write the text on one line without control characters", unsafe: true)
         }
         return s.trimmingWhitespace()
     }
@@ -29,7 +29,7 @@ enum ConfigText {
     static func mapKey(_ s: String, at keyPath: String) throws(EmitError) -> String {
         guard !s.isEmpty, !hasControl(s), !s.contains(where: { $0 == " " || $0 == "\"" }), s.first != "#" else {
             throw EmitError("`\(s.escapedForMessage)` cannot be a lookup table key", at: keyPath,
-                            fix: "use one word without spaces, quotes or a leading `#`")
+                            fix: "use one word without spaces, quotes or a leading `#`", unsafe: true)
         }
         return s
     }
@@ -46,7 +46,7 @@ enum ConfigText {
         guard !s.isEmpty, !hasControl(s),
               !s.contains(where: { $0 == " " || $0 == "," || $0 == "$" || $0 == "{" || $0 == "}" || $0 == "#" }) else {
             throw EmitError("`\(s.escapedForMessage)` cannot be one Postfix list element", at: keyPath,
-                            fix: "remove spaces, commas, `$`, braces and `#`")
+                            fix: "remove spaces, commas, `$`, braces and `#`", unsafe: true)
         }
         return s
     }
@@ -63,7 +63,7 @@ enum ConfigText {
             (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || "-_.:/=[]@+".unicodeScalars.contains(c)
         }
         guard !s.isEmpty, ok else {
-            throw EmitError("`\(s.escapedForMessage)` cannot be passed as a daemon option", at: keyPath)
+            throw EmitError("`\(s.escapedForMessage)` cannot be passed as a daemon option", at: keyPath, unsafe: true)
         }
         return s
     }

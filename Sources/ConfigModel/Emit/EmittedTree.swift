@@ -73,12 +73,24 @@ public struct MapReference: Equatable, Sendable, CustomStringConvertible {
 /// span key) so the CLI can point at it.
 public struct EmitError: Error, Equatable, Sendable, CustomStringConvertible {
     public var keyPath: String
+    /// True when the value would have changed the meaning of the file (control characters,
+    /// separators); false when it is merely inconsistent (e.g. a size below another).
+    public var unsafe: Bool
     public var message: String
     public var fix: String?
-    public init(_ message: String, at keyPath: String, fix: String? = nil) {
+    public init(_ message: String, at keyPath: String, fix: String? = nil, unsafe: Bool = false) {
         self.keyPath = keyPath
+        self.unsafe = unsafe
         self.message = message
         self.fix = fix
     }
     public var description: String { message }
+}
+
+extension EmitError {
+    /// The finding for `check`/`build`, at the span of the value in gateway.conf.
+    public func diagnostic(in document: GatewayDocument) -> Diagnostic {
+        (unsafe ? SyntaxFinding.unsafeValue : SyntaxFinding.invalidValue)
+            .diagnostic(message, at: document.span(keyPath), fix: fix)
+    }
 }

@@ -23,6 +23,7 @@ enum HeloChecksEmitter {
             out += "/^\(escape(ip.description))$/ \(result)\n"
             out += "/^\(escape(literal))$/ \(result)\n"
         }
+        if !g.helo.patterns.isEmpty { out += "# [helo] patterns from gateway.conf, in order\n" }
         for (i, p) in g.helo.patterns.enumerated() {
             let at = "helo[\(i)]"
             let regex = try ConfigText.line(p.regex, at: at)

@@ -1,5 +1,3 @@
-import Foundation
-
 /// `relay_recipients`: every valid recipient, `address OK` (relay_recipient_maps). Inline lists
 /// come from the model; a `[recipients] file` is streamed line by line (it may hold millions)
 /// and every line is validated as an address before it becomes a key.
@@ -15,29 +13,29 @@ enum RelayRecipientsEmitter {
         return ctx.file(ctx.paths.postfix(MapFiles.relayRecipients), out, map: .hash)
     }
 
-    /// One address per line; blank lines and `#` comments skipped; a trailing `OK` (postmap
-    /// source format) is accepted so an existing relay_recipients file can be used as is.
+    /// Streams the file with the parser's reader (it validated the same lines); any line that
+    /// is not an address stops the build rather than becoming a key.
     static func appendFile(_ path: String, _ ctx: EmitContext, to out: inout String) throws(EmitError) {
         let full = path.hasPrefix("/") ? path : ctx.baseDirectory + "/" + path
-        guard let data = FileManager.default.contents(atPath: full) else {
+        var bad: RecipientFile.Item?
+        do {
+            try RecipientFile.forEachAddress(path: full) { item in
+                guard bad == nil else { return }
+                if item.problem != nil || ConfigText.hasControl(item.address) || item.address.contains(" ") {
+                    bad = item
+                    return
+                }
+                out += item.address
+                out += " OK\n"
+            }
+        } catch {
             throw EmitError("cannot read recipient file `\(full)`", at: "recipients.file",
                             fix: "check the path (relative paths resolve against gateway.conf's directory)")
         }
-        out.reserveCapacity(out.utf8.count + data.count + data.count / 8)
-        var lineNo = 0
-        for raw in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNo += 1
-            var line = Substring(decoding: raw, as: UTF8.self)
-            if line.last == "\r" { line = line.dropLast() }
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard let first = fields.first, !first.hasPrefix("#") else { continue }
-            guard fields.count == 1 || (fields.count == 2 && fields[1] == "OK"),
-                  let address = try? EmailAddress(first) else {
-                throw EmitError("`\(full)` line \(lineNo): `\(String(line).escapedForMessage)` is not one email address",
-                                at: "recipients.file", fix: "write one address per line, e.g. `user@example.com`")
-            }
-            out += address.description
-            out += " OK\n"
+        if let b = bad {
+            throw EmitError("`\(full)` line \(b.line): `\(b.address.escapedForMessage)` is not an email address"
+                            + (b.problem.map { " (\($0))" } ?? ""), at: "recipients.file",
+                            fix: "write one address per line, e.g. `user@example.com`")
         }
     }
 }

@@ -118,7 +118,7 @@ public enum RestrictionCompiler {
                 let text = try ConfigText.line(item, at: "restrictions.\(key)[\(i)]")
                 guard !text.contains(where: { $0 == "," || $0 == "$" || $0 == "#" }) else {
                     throw EmitError("restriction `\(text)` holds `,`, `$` or `#`", at: "restrictions.\(key)[\(i)]",
-                                    fix: "write one restriction and its arguments per line")
+                                    fix: "write one restriction and its arguments per line", unsafe: true)
                 }
                 out.append(Restriction(text, why: "set in gateway.conf [restrictions] \(key)"))
             }

@@ -22,6 +22,7 @@ public enum GatewayParser {
         var raw = RawDocument.group(lines, file: file, diagnostics: &diagnostics)
         raw.apply(overrides: overrides, diagnostics: &diagnostics)
         var reader = ModelReader(file: file, baseDirectory: directory(of: file), readFiles: readFiles)
+        reader.possiblyPresent = raw.possiblyPresent
         let gateway = reader.gateway(raw)
         diagnostics += reader.diagnostics
         guard let gateway, !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }

@@ -3,8 +3,7 @@ extension ModelReader {
     mutating func identity(_ raw: RawSection?) -> Identity? {
         let f = fields(raw, "gateway")
         guard raw != nil else {
-            error(.missingKey, "missing section `[gateway]`", .file(file),
-                  fix: "add `[gateway]` with `hostname` and `domain`")
+            missingSection("gateway", fix: "add `[gateway]` with `hostname` and `domain`")
             return nil
         }
         let hostname = f["hostname"].flatMap { domain($0, "hostname", fqdn: true) }
@@ -50,8 +49,7 @@ extension ModelReader {
     mutating func relay(_ raw: RawSection?) -> Relay? {
         let f = fields(raw, "relay")
         guard raw != nil else {
-            error(.missingKey, "missing section `[relay]`", .file(file),
-                  fix: "add `[relay]` with `domains` and `mail-server`")
+            missingSection("relay", fix: "add `[relay]` with `domains` and `mail-server`")
             return nil
         }
         var domains: [DomainName]?
@@ -67,6 +65,12 @@ extension ModelReader {
         if let t = f["trusted"] { trusted = items(t, "relay.trusted") { r, item in r.cidr(item, "trusted") } }
         guard let domains, let hop, let trusted else { return nil }
         return Relay(domains: domains, mailServer: hop, trusted: trusted)
+    }
+
+    /// A required section is absent, unless a broken or misspelt header already explains why.
+    mutating func missingSection(_ name: String, fix: String) {
+        guard let maybe = possiblyPresent, !maybe.contains(name) else { return }
+        error(.missingKey, "missing section `[\(name)]`", .file(file), fix: fix)
     }
 
     /// `mail.example.com`, `mail.example.com:2525`, `[192.0.2.4]`, `[2001:db8::4]:25`. The

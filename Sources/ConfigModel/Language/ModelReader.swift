@@ -9,6 +9,8 @@ struct ModelReader {
     let readFiles: Bool
     var diagnostics: [Diagnostic] = []
     var spans: [String: SourceSpan] = [:]
+    /// From `RawDocument.possiblyPresent`.
+    var possiblyPresent: Set<String>? = []
 
     init(file: String, baseDirectory: String, readFiles: Bool) {
         self.file = file

@@ -17,6 +17,9 @@ public struct RawSection: Sendable {
 /// that duplicate keys across them are reported too.
 public struct RawDocument: Sendable {
     public var sections: [RawSection] = []
+    /// Sections that may be present under a broken or misspelt header: "missing section" would
+    /// only repeat that finding. `nil` after an unreadable header (it could have been any).
+    public var possiblyPresent: Set<String>? = []
 
     public func section(_ name: String) -> RawSection? { sections.first { $0.name.text == name } }
 
@@ -32,7 +35,10 @@ public struct RawDocument: Sendable {
                 inUnknown = false
                 guard let schema = SectionSchema.section(name.text) else {
                     var fix: String?
-                    if let s = Suggest.closest(to: name.text, in: SectionSchema.sectionNames) { fix = "did you mean `[\(s)]`?" }
+                    if let s = Suggest.closest(to: name.text, in: SectionSchema.sectionNames) {
+                        fix = "did you mean `[\(s)]`?"
+                        doc.possiblyPresent?.insert(s)
+                    }
                     diagnostics.append(SyntaxFinding.unknownSection.diagnostic(
                         "unknown section `[\(name.text)]`", at: name.span, fix: fix ?? "known sections: "
                             + SectionSchema.sectionNames.map { "`[\($0)]`" }.joined(separator: ", ")))
@@ -52,6 +58,7 @@ public struct RawDocument: Sendable {
                     doc.sections.append(RawSection(name: name, entries: []))
                 }
             case .badHeader:
+                doc.possiblyPresent = nil
                 current = nil
                 inUnknown = true
             case .text(let t):

@@ -2,7 +2,25 @@
 /// man page all read this list. Add a rule by adding its file under `Rules/` and one line here.
 public enum RuleRegistry {
     /// Rules over gateway.conf.
-    public static let gatewayRules: [any GatewayRule] = []
+    public static let gatewayRules: [any GatewayRule] = [
+        RecipientDomainRule(),
+        TrustedNetworkRule(),
+        MailServerLoopRule(),
+        HostnameDomainRule(),
+        EmptyRecipientsRule(),
+        WarnOnlyRule(),
+        OwnIPWithoutPublicIPRule(),
+        BannerHostnameRule(),
+        UnescapedDotRule(),
+        ScanLimitRule(),
+        DNSBLReplyFilterRule(),
+        ClamAVMirrorRule(),
+        ScannerWithoutFilterRule(),
+        LoopbackServiceRule(),
+        ServiceListenAddressRule(),
+        ServicePortConflictRule(),
+        PublicServiceRule(),
+    ]
 
     /// Rules over Postfix configurations (`gatewayctl lint`, and `check` on the emitted files).
     public static let postfixRules: [any PostfixRule] = [
@@ -13,7 +31,7 @@ public enum RuleRegistry {
 
     /// Findings that are not produced by a `Rule` value (parse errors, I/O) still need a
     /// description for SARIF and `explain`; their owners list them here.
-    public static let otherDescriptions: [RuleDescription] = []
+    public static let otherDescriptions: [RuleDescription] = SyntaxFinding.descriptions
 
     public static var descriptions: [RuleDescription] {
         gatewayRules.map { type(of: $0).description }

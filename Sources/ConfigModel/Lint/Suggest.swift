@@ -2,14 +2,17 @@
 public enum Suggest {
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let w = Array(word.lowercased().utf8)
+        let allowed = max(1, w.count / 3)
         var best: (String, Int)?
         for c in candidates {
+            // The edit distance is at least the length difference: skip hopeless candidates cheaply.
+            guard abs(c.utf8.count - w.count) <= allowed else { continue }
             let d = distance(w, Array(c.lowercased().utf8))
             if d < (best?.1 ?? Int.max) { best = (c, d) }
         }
         guard let (c, d) = best else { return nil }
         // Allow about one edit per three characters, at least one.
-        return d <= max(1, w.count / 3) ? c : nil
+        return d <= allowed ? c : nil
     }
 
     /// Damerau-Levenshtein (optimal string alignment): a swapped pair counts as one typo.

@@ -1,0 +1,52 @@
+/// GW2101: a recipient the gateway will never accept mail for.
+public struct RecipientDomainRule: GatewayRule {
+    public init() {}
+
+    /// Findings per recipients file before a summary: a wrong export would flood the report.
+    static let fileLimit = 10
+
+    public static let description = RuleDescription(
+        id: "GW2101", name: "recipient-outside-relay-domains", severity: .warning,
+        summary: "a recipient's domain is not one of the relay domains",
+        rationale: """
+        `relay_recipient_maps` is only consulted for `relay_domains`; mail for any other domain is \
+        refused by `reject_unauth_destination` first. A recipient outside the relay domains is dead \
+        weight at best and usually a typo in the domain (the user then gets no mail at all).
+        """,
+        triggering: [
+            GatewayExample.config(recipients: "usuario1@example.com\n↓usuario2@example.org\n"),
+        ],
+        nonTriggering: [
+            GatewayExample.config(recipients: "usuario1@example.com\nusuario2@example.com\n"),
+            GatewayExample.config(relay: "", recipients: "usuario1@EXAMPLE.com\n"),
+        ])
+
+    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+        let domains = document.gateway.relay.domains
+        func inside(_ d: DomainName) -> Bool { domains.contains { d == $0 } }
+        let fix = "relay domains: " + domains.map { "`\($0)`" }.joined(separator: ", ")
+        switch document.gateway.recipients {
+        case .inline(let list):
+            return list.enumerated().compactMap { i, a in
+                inside(a.domain) ? nil : Self.diagnostic(
+                    "recipient `\(a)` is outside the relay domains", at: document.span("recipients[\(i)]"), fix: fix)
+            }
+        case .file(let path):
+            var out: [Diagnostic] = []
+            var outside = 0
+            try? RecipientFile.forEachAddress(path: path) { item in
+                guard item.problem == nil, let a = try? EmailAddress(item.address), !inside(a.domain) else { return }
+                outside += 1
+                if outside <= Self.fileLimit {
+                    out.append(Self.diagnostic("recipient `\(a)` is outside the relay domains",
+                                               at: SourceSpan(file: path, line: item.line, column: item.column), fix: fix))
+                }
+            }
+            if outside > Self.fileLimit {
+                out.append(Self.diagnostic("\(outside - Self.fileLimit) more recipients outside the relay domains in `\(path)`",
+                                           at: document.span("recipients.file")))
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,132 @@
+/// How `RelayProbe` talks to the server under test.
+public struct RelayProbeOptions: Sendable {
+    public var host: String
+    public var port: UInt16
+    /// EHLO argument.
+    public var helo: String
+    /// The foreign domain the tricks try to relay to.
+    public var domain: String
+    /// Sender for trick 2; `relaytest@DOMAIN` when nil.
+    public var sender: String?
+    public var commandTimeout: Duration
+    /// The whole battery, reconnects included, ends by then.
+    public var totalTimeout: Duration
+
+    public init(host: String, port: UInt16 = 25, helo: String = "probe.gatewayctl.example",
+                domain: String = "example.org", sender: String? = nil,
+                commandTimeout: Duration = .seconds(30), totalTimeout: Duration = .seconds(300)) {
+        self.host = host
+        self.port = port
+        self.helo = helo
+        self.domain = domain
+        self.sender = sender
+        self.commandTimeout = commandTimeout
+        self.totalTimeout = totalTimeout
+    }
+}
+
+/// What one trick got.
+public struct RelayTrickResult: Sendable, Equatable {
+    public enum Outcome: String, Sendable {
+        /// RCPT answered 2xx: the server would relay.
+        case relayed
+        /// RCPT refused (4xx/5xx).
+        case refused
+        /// MAIL refused, so RCPT was not tried.
+        case senderRefused = "sender-refused"
+        /// Timeout, closed connection or garbage: nothing can be concluded.
+        case failed
+    }
+
+    public var trick: RelayTrick
+    public var mailReply: SMTPReply?
+    public var rcptReply: SMTPReply?
+    public var outcome: Outcome
+    public var error: String?
+}
+
+/// The whole battery's result.
+public struct RelayProbeReport: Sendable, Equatable {
+    public var peer: String
+    public var target: RelayTarget
+    public var greeting: SMTPReply
+    public var esmtp: Bool
+    public var results: [RelayTrickResult]
+
+    /// True when at least one trick's RCPT was accepted.
+    public var relayAccepted: Bool { results.contains { $0.outcome == .relayed } }
+}
+
+/// Runs the relay battery (`RelayTrick.battery`) against a live server: one connection at a
+/// time, one command at a time, RSET after every trick, never DATA. A connection that breaks
+/// (421, timeout, hang-up) is reopened once per trick; the deadline bounds everything.
+public enum RelayProbe {
+    public static func run(_ options: RelayProbeOptions) throws -> RelayProbeReport {
+        let deadline = ContinuousClock.now + options.totalTimeout
+        var session = try Session.open(options, deadline: deadline)
+        let name = isAddressLiteral(options.host) ? session.serverName ?? options.host : options.host
+        let target = RelayTarget(serverName: name, serverAddress: session.connection.peerAddress,
+                                 domain: options.domain, sender: options.sender)
+        var results: [RelayTrickResult] = []
+        for trick in RelayTrick.battery(for: target) {
+            var result = attempt(trick, on: session.connection)
+            if result.outcome == .failed, ContinuousClock.now < deadline,
+               let fresh = try? Session.open(options, deadline: deadline) {
+                session.connection.close()
+                session = fresh
+                result = attempt(trick, on: session.connection)
+            }
+            results.append(result)
+        }
+        session.connection.quit()
+        return RelayProbeReport(peer: session.connection.peer, target: target, greeting: session.greeting,
+                                esmtp: session.esmtp, results: results)
+    }
+
+    private static func attempt(_ trick: RelayTrick, on connection: SMTPConnection) -> RelayTrickResult {
+        var result = RelayTrickResult(trick: trick, outcome: .failed)
+        do {
+            let mail = try connection.command(trick.mailCommand)
+            result.mailReply = mail
+            if mail.code == 421 { return result }
+            if !(200..<300).contains(mail.code) {
+                result.outcome = .senderRefused
+            } else {
+                let rcpt = try connection.command(trick.rcptCommand)
+                result.rcptReply = rcpt
+                if rcpt.code == 421 { return result }
+                result.outcome = (200..<300).contains(rcpt.code) ? .relayed : .refused
+            }
+            let rset = try connection.rset()
+            if rset.code == 421 { result.error = "server closed the session after this trick" }
+        } catch {
+            result.error = String(describing: error)
+            if result.outcome != .failed { return result }
+        }
+        return result
+    }
+
+    private struct Session {
+        var connection: SMTPConnection
+        var greeting: SMTPReply
+        var esmtp: Bool
+        /// The first word of the greeting, when it looks like a host name.
+        var serverName: String?
+
+        static func open(_ options: RelayProbeOptions, deadline: ContinuousClock.Instant) throws -> Session {
+            let connection = try SMTPConnection(host: options.host, port: options.port,
+                                                commandTimeout: options.commandTimeout, deadline: deadline)
+            let greeting = try connection.readReply()
+            guard greeting.code == 220 else { throw SMTPError.refused(greeting) }
+            let (hello, esmtp) = try connection.greet(as: options.helo)
+            guard (200..<300).contains(hello.code) else { throw SMTPError.refused(hello) }
+            let word = greeting.lines.first?.split(separator: " ").first.map(String.init)
+            let name = word.flatMap { $0.contains(".") && !isAddressLiteral($0) ? $0 : nil }
+            return Session(connection: connection, greeting: greeting, esmtp: esmtp, serverName: name)
+        }
+    }
+
+    static func isAddressLiteral(_ host: String) -> Bool {
+        host.contains(":") || (!host.isEmpty && host.allSatisfy { $0 == "." || $0.isASCIIDigit })
+    }
+}

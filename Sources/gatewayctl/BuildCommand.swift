@@ -1,0 +1,128 @@
+import ArgumentParser
+import ConfigModel
+import MapBuilder
+
+/// `gatewayctl build [CONFIG] --out DIR`: check gateway.conf, emit every file under DIR in the
+/// platform's layout, build the hash tables, print a summary. `--diff` and `--check` only
+/// compare with DIR and write nothing.
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Emit every file of the gateway under DIR and build its lookup tables.",
+        discussion: """
+        The tree follows the platform: usr/local/etc/... for freebsd, etc/... for debian. \
+        Writing is all or nothing: on any error the previous files stay as they were. \
+        A gateway.conf with error-level findings is refused.
+
+        --diff prints a unified diff against DIR and writes nothing. --check writes nothing and \
+        exits 1 when DIR differs from what the build would write (for CI).
+
+        Exit status: 0 built (or up to date), 1 findings or stale DIR, 2 CONFIG unreadable or \
+        an I/O failure, 64 usage error.
+        """)
+
+    @Argument(help: "The gateway description.")
+    var config = "gateway.conf"
+
+    @Option(name: .long, help: ArgumentHelp("Root of the output tree.", valueName: "DIR"))
+    var out: String
+
+    @Flag(name: .long, help: "Print a unified diff against DIR; write nothing.")
+    var diff = false
+
+    @Flag(name: .long, help: "Exit 1 when DIR is stale; write nothing.")
+    var check = false
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key before validation.", valueName: "section.key=value"))
+    var overrides: [String] = []
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let loaded = GatewayLoader.load(path: config, overrides: overrides)
+        var diagnostics = loaded.diagnostics
+        guard let document = loaded.document else {
+            let status = output.report(diagnostics)
+            throw loaded.unreadable ? InputFailure.exitCode : (status == .success ? ExitCode(1) : status)
+        }
+        diagnostics += GatewayChecker.check(document)
+        let refused = diagnostics.contains { $0.severity == .error || (output.strict && $0.severity == .warning) }
+        let tree: EmittedTree
+        do {
+            guard !refused else { throw ExitCode(1) }
+            tree = try GatewayEmitter.emit(document.gateway, baseDirectory: directory(of: config))
+        } catch let e as EmitError {
+            diagnostics.append(e.diagnostic(in: document))
+            _ = output.report(diagnostics)
+            throw ExitCode(1)
+        } catch {
+            _ = output.report(diagnostics)
+            summary("error: `\(config)` has errors; nothing written to `\(out)`")
+            throw ExitCode(1)
+        }
+        if !diagnostics.isEmpty { _ = output.report(diagnostics) }
+
+        if diff || check {
+            try compare(tree)
+            return
+        }
+        let report: TreeWriter.Report
+        do {
+            report = try TreeWriter.write(tree, to: out, buildDatabase: MapDatabases.build)
+        } catch {
+            Terminal.error("error: \(error.message)\nnote: the previous contents of `\(out)` are unchanged")
+            throw InputFailure.exitCode
+        }
+        let g = document.gateway.identity
+        summary("built \(g.hostname) for \(g.platform.rawValue), Postfix \(g.postfix): "
+                + "\(tree.files.count) files, \(tree.maps.count) tables -> \(out) "
+                + "(\(report.written.count) written, \(report.unchanged.count) unchanged)")
+    }
+
+    /// `--diff` / `--check`: what the build would change in DIR.
+    func compare(_ tree: EmittedTree) throws {
+        let statuses = TreeWriter.status(of: tree, in: out, databases: MapDatabases.build != nil)
+        var text = ""
+        for (path, status) in statuses {
+            let new = tree.file(path)?.contents
+            switch status {
+            case .same: continue
+            case .missing:
+                guard diff else { continue }
+                if let new {
+                    text += UnifiedDiff.diff(old: "", new: new, oldName: "/dev/null", newName: "b/" + path)
+                } else {
+                    text += "Only in build: \(path)\n"
+                }
+            case .changed(let old):
+                if diff, let new { text += UnifiedDiff.diff(old: old, new: new, oldName: "a/" + path, newName: "b/" + path) }
+            }
+        }
+        let stale = statuses.filter { $0.status != .same }.map(\.path)
+        if diff { Terminal.write(text) }
+        if check {
+            if stale.isEmpty {
+                summary("`\(out)` is up to date")
+            } else {
+                summary("`\(out)` is stale: \(stale.count) of \(statuses.count) files differ (\(stale.prefix(5).joined(separator: ", "))\(stale.count > 5 ? ", ..." : ""))")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    /// The summary goes beside the findings: stdout for text, stderr when stdout is JSON/SARIF.
+    func summary(_ line: String) {
+        if output.format == .text { Terminal.write(line + "\n") } else { Terminal.error(line) }
+    }
+
+    func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
+
+/// Hash tables are compiled by MapBuilder (postmap's semantics), never by running postmap.
+enum MapDatabases {
+    static let build: TreeWriter.DatabaseBuilder? = { source in
+        _ = try MapBuild.build(MapName(type: .hash, path: source), options: MapBuildOptions(force: true))
+    }
+}

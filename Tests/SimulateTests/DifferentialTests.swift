@@ -1,0 +1,94 @@
+import ConfigModel
+import Foundation
+import SMTPProbe
+import TestSupport
+import XCTest
+
+/// gatewayctl's prediction must equal the reply of a real Postfix 3.7 for every transaction:
+/// 4 configurations x 60 transactions, Postfix on loopback with XCLIENT, postgrey for real.
+/// See `DifferentialConfigs` for what is left out of this run (DNS checks, policyd-weight).
+final class DifferentialTests: XCTestCase {
+    func testSeedGatewayDebian37() throws { try compare(DifferentialConfigs.seed(platform: "debian", version: "3.7")) }
+    func testSeedGatewayFreeBSD28() throws { try compare(DifferentialConfigs.seed(platform: "freebsd", version: "2.8")) }
+    func testHandWrittenModern() throws { try compare(DifferentialConfigs.modern) }
+    func testHandWrittenLegacyLevel0() throws { try compare(DifferentialConfigs.legacy) }
+
+    /// The matrix: clients, HELOs, senders and recipient sets combined with co-prime strides so
+    /// 60 transactions cover every value of every axis several times.
+    static func matrix(ownDomain d: String) -> [Transaction] {
+        let clients: [(String, String?)] = [
+            ("203.0.113.9", nil), ("203.0.113.9", "mx.example.net"), ("198.51.100.7", "mail.hotmail.com"),
+            ("192.168.40.2", "mail.example.com"), ("192.0.2.5", nil), ("10.1.2.3", "blocked.example.net"),
+            ("203.0.113.200", "goodclient.example.net"), ("192.0.2.25", "inside.test.example"),
+        ]
+        let helos: [String?] = ["mx.example.net", "spam.example.com", "203.0.113.25", "[203.0.113.25]", "localhost",
+                                "bad_helo!", "1.2.3.4", nil, "trusted.example.net", "host.invalid", "nodots"]
+        let senders = ["a@example.net", "", "someone@\(d)", "user", "spammer@example.org", "x@friend.example.net",
+                       "boss@trusted.example.net", "Mixed.Case@Example.NET"]
+        let recipients: [[String]] = [
+            ["usuario1@\(d)"], ["nobody@\(d)"], ["x@example.org"], ["postmaster"], ["postmaster@\(d)"],
+            ["usuario1@\(d)", "usuario2@\(d)"], ["blocked@\(d)"], ["sales@\(d)"], ["user"], ["a@sub.\(d)"],
+            ["usuario2@\(d)", "x@example.org", "abuse@\(d)"], ["USUARIO1@\(d.uppercased())"], ["u@localhost"],
+        ]
+        return (0..<60).map { i in
+            let client = clients[(i * 3) % clients.count]
+            return Transaction(clientAddress: client.0, clientName: client.1, helo: helos[(i * 7 + i / 11) % helos.count],
+                               sender: senders[(i * 5 + i / 8) % senders.count],
+                               recipients: recipients[(i + i / 13) % recipients.count])
+        }
+    }
+
+    private func compare(_ config: DifferentialConfig, file: StaticString = #filePath, line: UInt = #line) throws {
+        let postgrey = try TestSupport.startPostgrey()
+        defer { postgrey.stop() }
+        let endpoint = "inet:127.0.0.1:\(postgrey.port)"
+        let mainCF = config.mainCF.replacingOccurrences(of: DifferentialConfigs.postgreyPlaceholder, with: endpoint)
+        let postfix = try PostfixInstance(mainCF: mainCF, masterCF: config.masterCF, files: config.files,
+                                          hashMaps: config.hashMaps, configDirectoryAlias: config.alias)
+        defer { postfix.stop() }
+
+        var input = try SimulationInput.load(postfixDirectory: postfix.configDirectory.path)
+        input.postgreyEndpoints.insert(endpoint)
+        let simulator = Simulator(context: input.context(dns: nil))
+        var mismatches: [String] = []
+        let transactions = Self.matrix(ownDomain: config.ownDomain)
+        var compared = 0
+        for transaction in transactions {
+            let predicted = simulator.simulate(transaction)
+            XCTAssertEqual(predicted.verdicts.flatMap(\.notEvaluated).map(\.restriction), [],
+                           "\(config.name): everything must be evaluated", file: file, line: line)
+            let actual = try run(transaction, on: postfix)
+            for (index, reply) in actual.enumerated() {
+                compared += 1
+                guard index < predicted.verdicts.count else {
+                    mismatches.append("\(describe(transaction)): postfix said more than predicted: \(reply)")
+                    continue
+                }
+                let verdict = predicted.verdicts[index]
+                let same = verdict.reply.code == reply.code && verdict.reply.enhancedStatus == (reply.enhancedStatus ?? "")
+                    && verdict.reply.text == reply.text
+                if !same {
+                    mismatches.append("\(describe(transaction)) \(verdict.command) <\(verdict.recipient)>\n"
+                                      + "    postfix:   \(reply)\n    predicted: \(verdict.reply)")
+                }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(compared, 60, file: file, line: line)
+        XCTAssertEqual(mismatches.count, 0, "\(config.name): \(mismatches.count) of \(compared) replies differ:\n"
+                       + mismatches.prefix(25).joined(separator: "\n"), file: file, line: line)
+    }
+
+    /// The transaction against the real Postfix: one connection, XCLIENT, EHLO, MAIL, each
+    /// RCPT. Returns the MAIL reply when MAIL fails, else one reply per RCPT.
+    private func run(_ t: Transaction, on postfix: PostfixInstance) throws -> [SMTPReply] {
+        let smtp = try postfix.session(clientAddress: t.clientAddress, clientName: t.clientName, helo: t.helo)
+        defer { smtp.quit() }
+        let mail = try smtp.mail(from: t.sender)
+        guard mail.code == 250 else { return [mail] }
+        return try t.recipients.map { try smtp.rcpt(to: $0) }
+    }
+
+    private func describe(_ t: Transaction) -> String {
+        "[\(t.namaddr) helo=\(t.helo ?? "-") from=<\(t.sender)> to=\(t.recipients.joined(separator: ","))]"
+    }
+}
