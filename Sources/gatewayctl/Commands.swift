@@ -10,5 +10,6 @@ extension GatewayCtl {
         Rules.self,
         Explain.self,
         Build.self,
+        MapCommand.self,
     ]
 }
