@@ -16,6 +16,12 @@ public enum RuleRegistry {
         DuplicateParameterRule(),
         MasterCfFieldRule(),
         UnusedSuppressionRule(),
+        ClamAVUnknownOptionRule(),
+        ClamAVDeprecatedOptionRule(),
+        ClamAVDatabaseDirectoryRule(),
+        ClamAVScanLimitRule(),
+        FreshclamNotifyClamdRule(),
+        FreshclamObsoleteMirrorRule(),
     ]
 
     /// Findings that are not produced by a `Rule` value (parse errors, I/O) still need a
