@@ -16,12 +16,12 @@ bin="$(swift build -c release --show-bin-path)/gatewayctl"
 best_of_3() {
     local best=""
     for _ in 1 2 3; do
-        local t0 t1 s
-        t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N)
-        s=$(echo "$t1 - $t0" | bc)
-        if [ -z "$best" ] || [ "$(echo "$s < $best" | bc)" = 1 ]; then best=$s; fi
+        local t0=$EPOCHREALTIME
+        "$@" >/dev/null
+        local t1=$EPOCHREALTIME
+        best=$(awk -v a="$t0" -v b="$t1" -v best="$best" 'BEGIN { s = b - a; if (best == "" || s < best) best = s; printf "%.3f", best }')
     done
-    printf '%.3f' "$best"
+    echo "$best"
 }
 
 seed_run() { rm -rf "$out/seed"; "$bin" build examples/seed-gateway.conf --out "$out/seed" \

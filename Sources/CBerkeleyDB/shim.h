@@ -8,13 +8,24 @@
 /* libdb's API is a struct of function pointers; Swift imports those as optionals. These
  * wrappers call them directly so Swift code never unwraps a pointer on a data path. */
 
-static inline int gw_db_create(DB **dbp) { return db_create(dbp, NULL, 0); }
+/* libdb prints errors to stderr unless told otherwise; MapBuilder reports them as values. */
+static inline void gw_db_silent(const DB_ENV *env, const char *prefix, const char *msg) {
+    (void) env; (void) prefix; (void) msg;
+}
 
+static inline int gw_db_create(DB **dbp) {
+    int rc = db_create(dbp, NULL, 0);
+    if (rc == 0) (*dbp)->set_errcall(*dbp, gw_db_silent);
+    return rc;
+}
+
+/* Zero means "libdb's default" for each setting. */
 static inline int gw_db_tune(DB *db, DBTYPE type, u_int32_t pagesize, u_int32_t cache_bytes,
-                             u_int32_t nelem) {
+                             u_int32_t nelem, u_int32_t ffactor) {
     int rc = 0;
     if (pagesize != 0 && (rc = db->set_pagesize(db, pagesize)) != 0) return rc;
     if (cache_bytes != 0 && (rc = db->set_cachesize(db, 0, cache_bytes, 1)) != 0) return rc;
+    if (type == DB_HASH && ffactor != 0 && (rc = db->set_h_ffactor(db, ffactor)) != 0) return rc;
     if (type == DB_HASH && nelem != 0 && (rc = db->set_h_nelem(db, nelem)) != 0) return rc;
     return 0;
 }

@@ -72,6 +72,7 @@ struct Build: ParsableCommand {
             Terminal.error("error: \(error.message)\nnote: the previous contents of `\(out)` are unchanged")
             throw InputFailure.exitCode
         }
+        for w in report.warnings { Terminal.error("warning: \(w)") }
         let g = document.gateway.identity
         summary("built \(g.hostname) for \(g.platform.rawValue), Postfix \(g.postfix): "
                 + "\(tree.files.count) files, \(tree.maps.count) tables -> \(out) "
@@ -123,6 +124,7 @@ struct Build: ParsableCommand {
 /// Hash tables are compiled by MapBuilder (postmap's semantics), never by running postmap.
 enum MapDatabases {
     static let build: TreeWriter.DatabaseBuilder? = { source in
-        _ = try MapBuild.build(MapName(type: .hash, path: source), options: MapBuildOptions(force: true))
+        try MapBuild.build(MapName(type: .hash, path: source), options: MapBuildOptions(force: true))
+            .warnings.map { (line: $0.line, message: $0.message) }
     }
 }

@@ -9,5 +9,6 @@ extension GatewayCtl {
         Rules.self,
         Explain.self,
         Build.self,
+        MapCommand.self,
     ]
 }

@@ -74,6 +74,19 @@ final class BuildCommandTests: XCTestCase {
         }
     }
 
+    /// MapBuilder's warnings (here a duplicate key) reach the user with the final path.
+    func testTableWarningsAreReported() throws {
+        let work = try tempDir()
+        let recipients = work.appendingPathComponent("recipients.txt")
+        try Data("a@example.com\nb@example.com\na@example.com\n".utf8).write(to: recipients)
+        let config = work.appendingPathComponent("gateway.conf")
+        try Data(Self.seedText(recipientsFile: recipients.path).utf8).write(to: config)
+        let out = work.appendingPathComponent("out")
+        let r = try TestSupport.gatewayctl(["build", config.path, "--out", out.path] + debian)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("warning: \(out.path)/etc/postfix/relay_recipients:4: duplicate entry"), r.stderr)
+    }
+
     func testSameInputGivesByteIdenticalText() throws {
         let a = try tempDir(), b = try tempDir()
         XCTAssertEqual(try TestSupport.gatewayctl(["build", seed, "--out", a.path] + debian).status, 0)

@@ -15,14 +15,14 @@ import XCTest
 final class BuildEndToEndTests: XCTestCase {
     static let switchedOff: Set<String> = ["dnsbl", "greylisting", "policyd-weight", "content-filter"]
 
-    /// The seed without the sections above and without `known-domain`.
-    static func offlineSeed() throws -> String {
+    /// The seed without the sections above (except those in `keeping`) and without `known-domain`.
+    static func offlineSeed(keeping: Set<String> = []) throws -> String {
         let seed = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("examples/seed-gateway.conf"),
                               encoding: .utf8)
         var out: [Substring] = []
         var skipping = false
         for line in seed.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("[") { skipping = switchedOff.contains(String(line.dropFirst().dropLast())) }
+            if line.hasPrefix("[") { skipping = switchedOff.subtracting(keeping).contains(String(line.dropFirst().dropLast())) }
             if skipping || line.hasPrefix("known-domain") { continue }
             out.append(line)
         }

@@ -16,8 +16,8 @@ struct Postmap {
             .write(to: configDir.appendingPathComponent("main.cf"), atomically: true, encoding: .utf8)
     }
 
-    func run(_ args: [String], input: String? = nil) throws -> ProcessResult {
-        try TestSupport.run(path, ["-c", configDir.path] + args, input: input)
+    func run(_ args: [String], input: String? = nil) throws -> Spawn.Result {
+        try Spawn.run(path, ["-c", configDir.path] + args, input: input)
     }
 
     /// Builds `type:source` with postmap; returns its warnings (prefix `postmap: warning: ` cut).

@@ -23,6 +23,8 @@ enum AmavisConfEmitter {
         out += "\n# Identity.\n"
         out += "$myhostname = \(try q(g.identity.hostname.value, "gateway.hostname"));\n"
         out += "$mydomain   = \(try q(g.identity.domain.value, "gateway.domain"));\n"
+        out += "# Debian derives this header from /etc/mailname before this file runs: say it here.\n"
+        out += "$X_HEADER_LINE = \"$myproduct_name at $mydomain\";\n"
         out += "@local_domains_maps = ( [ \(try g.relay.domains.map { d throws(EmitError) in try q("." + d.value, "relay.domains") }.joined(separator: ", ")) ] );\n"
         out += "@mynetworks = qw( \(g.relay.trusted.map(\.description).joined(separator: " ")) );\n"
 

@@ -43,9 +43,10 @@ public enum RestrictionCompiler {
         if g.checks.fqdn.contains(.sender) {
             rcpt.append(entry("reject_non_fqdn_sender", why: "a sender without a fully-qualified domain cannot get bounces (504); no lookup"))
         }
-        // 2. The relay guard.
+        // 2. The relay guard (repeated from smtpd_relay_restrictions from 2.10 on, see above).
+        let again = v.hasRelayRestrictions ? " (again here: below compatibility level 3.6 this list runs first)" : ""
         rcpt.append(entry("permit_mynetworks", why: "the inside mail server ([relay] trusted) may send anywhere; nothing above can permit"))
-        rcpt.append(entry("reject_unauth_destination", why: "relay guard: outsiders may only mail [relay] domains; everything below runs after it"))
+        rcpt.append(entry("reject_unauth_destination", why: "relay guard: outsiders may only mail [relay] domains" + again))
         // 3. Local tables, cheapest first.
         if g.senders.rejectOwnDomain != nil || !g.senders.entries.isEmpty {
             rcpt.append(entry("check_sender_access", MapFiles.reference(.hash, MapFiles.senderAccess, paths).description,

@@ -58,6 +58,11 @@ extension ModelReader {
     /// `/regex/flags` or `!/regex/flags` as pcre_table(5) writes it: closed delimiter, known flags.
     /// Compiling the expression is the regex-table rules' job (GW4xxx).
     mutating func regex(_ t: Token) -> Bool {
+        // A control character would end up inside the pcre table line (tab is fine there).
+        if let i = t.text.firstIndex(where: { $0 != "\t" && $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f } }) {
+            error(.unsafeValue, "control character in pattern", t.span(at: i), fix: "remove the character")
+            return false
+        }
         guard let end = RawDocument.regexEnd(t.text) else {
             error(.invalidValue, "unterminated pattern `\(t.text)`", t.span, fix: "close the pattern with `/`")
             return false

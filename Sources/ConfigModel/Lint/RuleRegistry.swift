@@ -2,25 +2,7 @@
 /// man page all read this list. Add a rule by adding its file under `Rules/` and one line here.
 public enum RuleRegistry {
     /// Rules over gateway.conf.
-    public static let gatewayRules: [any GatewayRule] = [
-        RecipientDomainRule(),
-        TrustedNetworkRule(),
-        MailServerLoopRule(),
-        HostnameDomainRule(),
-        EmptyRecipientsRule(),
-        WarnOnlyRule(),
-        OwnIPWithoutPublicIPRule(),
-        BannerHostnameRule(),
-        UnescapedDotRule(),
-        ScanLimitRule(),
-        DNSBLReplyFilterRule(),
-        ClamAVMirrorRule(),
-        ScannerWithoutFilterRule(),
-        LoopbackServiceRule(),
-        ServiceListenAddressRule(),
-        ServicePortConflictRule(),
-        PublicServiceRule(),
-    ]
+    public static let gatewayRules: [any GatewayRule] = GatewayRules.all
 
     /// Rules over Postfix configurations (`gatewayctl lint`, and `check` on the emitted files).
     public static let postfixRules: [any PostfixRule] = [

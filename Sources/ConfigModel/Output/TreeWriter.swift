@@ -11,13 +11,16 @@ import Darwin
 /// Never writes through a symlink: a symlink anywhere inside the tree is an error. Unchanged
 /// files are not rewritten (their mtimes, and Postfix's view of them, stay as they were).
 public enum TreeWriter {
-    /// Builds `sourcePath + ".db"` from the source at `sourcePath` (MapBuilder's job).
-    public typealias DatabaseBuilder = @Sendable (_ sourcePath: String) throws -> Void
+    /// Builds `sourcePath + ".db"` from the source at `sourcePath` (MapBuilder's job) and
+    /// returns its warnings as (line, message).
+    public typealias DatabaseBuilder = @Sendable (_ sourcePath: String) throws -> [(line: Int, message: String)]
 
     public struct Report: Equatable, Sendable {
         /// Relative paths written (sources and `.db` files), sorted.
         public var written: [String] = []
         public var unchanged: [String] = []
+        /// Table warnings (e.g. duplicate keys), as `path:line: message` of the final path.
+        public var warnings: [String] = []
     }
 
     public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
@@ -140,7 +143,9 @@ public enum TreeWriter {
             if needsDB, let buildDatabase {
                 // The table is built from the staged source, so both go live together.
                 staged.append((temp + ".db", full + ".db"))
-                do { try buildDatabase(temp) } catch {
+                do {
+                    for w in try buildDatabase(temp) { report.warnings.append("\(full):\(w.line): \(w.message)") }
+                } catch {
                     throw Failure("cannot build `\(full).db`: \(error)")
                 }
                 report.written.append(f.path + ".db")

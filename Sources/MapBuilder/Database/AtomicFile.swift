@@ -25,6 +25,27 @@ struct AtomicFile {
         self.target = target
         let (dir, base) = AtomicFile.split(target)
         self.temp = "\(dir)/.\(base).gatewayctl-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        AtomicFile.removeStale(dir: dir, base: base)
+    }
+
+    /// Removes temp files that builds killed before their rename left behind: ours
+    /// (`.NAME.gatewayctl-PID-N`) and libdb's create-time name for them (`__db..NAME...`),
+    /// only when process PID no longer exists.
+    static func removeStale(dir: String, base: String) {
+        guard let d = opendir(dir) else { return }
+        defer { closedir(d) }
+        let prefixes = [".\(base).gatewayctl-", "__db..\(base).gatewayctl-"]
+        while let entry = readdir(d) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let prefix = prefixes.first(where: { name.hasPrefix($0) }) else { continue }
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink("\(dir)/\(name)")
+            }
+        }
     }
 
     static func split(_ path: String) -> (dir: String, base: String) {

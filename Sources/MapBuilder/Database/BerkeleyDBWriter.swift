@@ -9,9 +9,9 @@ import Darwin
 /// unless replacing, trailing NUL by default, keys folded), into a temp file renamed over the
 /// target on `commit`.
 ///
-/// Tuned for bulk builds where postmap is not: the cache holds the whole table, `h_nelem` is
-/// the expected entry count (no bucket splits), pages are larger, and btree input is sorted
-/// before insertion so every put appends to the rightmost leaf.
+/// Tuned for bulk builds where postmap is not: the hash cache holds the whole table, `h_nelem`
+/// is the expected entry count (no bucket splits), pages are larger, and btree input is sorted
+/// before insertion so every put appends to the rightmost leaf (a small cache then suffices).
 public final class BerkeleyDBWriter: MapWriter {
     public let name: MapName
     public private(set) var warnings: [MapWarning] = []
@@ -34,10 +34,9 @@ public final class BerkeleyDBWriter: MapWriter {
         var handle: UnsafeMutablePointer<DB>?
         var rc = gw_db_create(&handle)
         guard rc == 0, let handle else { throw BerkeleyDB.error(rc, "db_create", name.databasePath) }
-        let entries = max(options.expectedEntries, options.expectedBytes / 24)
-        let (pageSize, cache) = BerkeleyDBWriter.tuning(entries: entries, bytes: options.expectedBytes)
         let type: DBTYPE = name.type == .hash ? DB_HASH : DB_BTREE
-        rc = gw_db_tune(handle, type, pageSize, cache, UInt32(clamping: max(entries, 4096)))
+        let plan = BuildPlan(type: name.type, options: options)
+        rc = gw_db_tune(handle, type, plan.pageSize, plan.cacheBytes, plan.nelem, plan.ffactor)
         if rc == 0 {
             rc = gw_db_open(handle, file.temp, type, UInt32(DB_CREATE | DB_EXCL), Int32(options.mode & 0o600))
         }
@@ -47,19 +46,13 @@ public final class BerkeleyDBWriter: MapWriter {
             throw BerkeleyDB.error(rc, "open", file.temp)
         }
         db = handle
-        if name.type == .btree { sorter = SortedBatch() }
+        if plan.sorted {
+            sorter = SortedBatch(hashMask: plan.hashMask, expectedEntries: plan.entries,
+                                 expectedBytes: options.expectedBytes)
+        }
     }
 
     deinit { abort() }
-
-    /// Page size and cache for a build of about `entries` records: small tables keep libdb's
-    /// defaults; large ones get 64 KiB pages and a cache that holds the whole file (capped so
-    /// a 1M-entry build stays far below 256 MiB).
-    static func tuning(entries: Int, bytes: Int) -> (pageSize: UInt32, cache: UInt32) {
-        if entries < 20_000 && bytes < 1 << 20 { return (0, 0) }
-        let estimate = max(bytes * 2, entries * 64) + (8 << 20)
-        return (65_536, UInt32(min(max(estimate, 16 << 20), 160 << 20)))
-    }
 
     public func append(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int) throws {
         let nul = options.map.nul.writesNul
@@ -88,12 +81,18 @@ public final class BerkeleyDBWriter: MapWriter {
 
     private func put(_ k: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<UInt8>, line: Int) throws {
         guard let db else { throw MapError(.database, "\(name.databasePath): writer already closed") }
-        let flags: UInt32 = options.map.duplicates == .replace ? 0 : UInt32(DB_NOOVERWRITE)
-        let rc = gw_db_put(db, k.baseAddress, UInt32(k.count), v.baseAddress, UInt32(v.count), flags)
+        var rc = gw_db_put(db, k.baseAddress, UInt32(k.count), v.baseAddress, UInt32(v.count), UInt32(DB_NOOVERWRITE))
         if rc == 0 {
             count += 1
         } else if rc == DB_KEYEXIST {
-            if options.map.duplicates == .warn { warnings.append(duplicateWarning(k, line: line)) }
+            switch options.map.duplicates {
+            case .warn: warnings.append(duplicateWarning(k, line: line))
+            case .ignore: break
+            case .replace:
+                // Only duplicates pay for the second put; `count` stays the number of keys.
+                rc = gw_db_put(db, k.baseAddress, UInt32(k.count), v.baseAddress, UInt32(v.count), 0)
+                if rc != 0 { throw BerkeleyDB.error(rc, "put", file.temp) }
+            }
         } else {
             throw BerkeleyDB.error(rc, "put", file.temp)
         }
@@ -120,6 +119,7 @@ public final class BerkeleyDBWriter: MapWriter {
                 warnings.sort { $0.line < $1.line }
             }
             self.db = nil
+            // Without DB_NOSYNC: close writes every cached page and fsyncs the file.
             let rc = gw_db_close(db, 0)
             if rc != 0 { throw BerkeleyDB.error(rc, "close", file.temp) }
             let xattrs = fingerprint.map { [(MapBuild.fingerprintAttribute, Array($0.utf8))] } ?? []

@@ -34,6 +34,9 @@ public final class MapReader {
         rc = gw_db_open(handle, name.databasePath, name.type == .hash ? DB_HASH : DB_BTREE, UInt32(DB_RDONLY), 0)
         if rc != 0 {
             _ = gw_db_close(handle, 0)
+            if rc == EINVAL {
+                throw MapError(.database, "open database \(name.databasePath): not a Berkeley DB \(name.type.rawValue) file")
+            }
             if rc > 0 { errno = rc; throw AtomicFile.ioError("open database", name.databasePath) }
             throw BerkeleyDB.error(rc, "open database", name.databasePath)
         }

@@ -4,60 +4,117 @@ import Glibc
 import Darwin
 #endif
 
-/// Records collected in one byte arena, then handed out in key order (memcmp order, as libdb's
-/// default btree comparison) so a btree build appends instead of splitting pages at random.
-/// Duplicates are resolved here with postmap's policy; the original order breaks ties.
+/// Records collected in one byte arena, then handed out in the order that makes libdb's work
+/// sequential:
+/// - btree: key order (memcmp, libdb's default comparison), so each put appends to the
+///   rightmost leaf;
+/// - hash: bucket order, then key order inside a bucket, so pages are filled one after the
+///   other (a small cache suffices) and each put appends to a page that DB 5 keeps sorted by
+///   key (no memmove to make room).
+/// Equal keys stay in arrival order; the writer's DB_NOOVERWRITE put then reports the later
+/// ones exactly as postmap would.
 struct SortedBatch {
     private struct Record {
         var keyOffset: Int
+        var sortKey: UInt64
         var keyLength: UInt32
         var valueLength: UInt32
         var line: Int32
+        var sequence: UInt32
     }
     private var arena: [UInt8] = []
     private var records: [Record] = []
+    private let hashMask: UInt32?
+
+    /// `hashMask`: libdb's `high_mask` for a hash table (nil for btree).
+    init(hashMask: UInt32?, expectedEntries: Int, expectedBytes: Int) {
+        self.hashMask = hashMask
+        records.reserveCapacity(expectedEntries)
+        arena.reserveCapacity(expectedBytes)
+    }
 
     mutating func add(key: [UInt8], value: UnsafeBufferPointer<UInt8>, nul: Bool, line: Int) {
         let offset = arena.count
         arena.append(contentsOf: key)
         arena.append(contentsOf: value)
         if nul { arena.append(0) }
-        records.append(Record(keyOffset: offset, keyLength: UInt32(key.count),
-                              valueLength: UInt32(value.count + (nul ? 1 : 0)), line: Int32(clamping: line)))
+        var prefix: UInt64 = 0
+        for i in 0..<8 { prefix = prefix << 8 | UInt64(i < key.count ? key[i] : 0) }
+        let sortKey: UInt64
+        if let hashMask {
+            sortKey = UInt64(BerkeleyDBHash.func5(key) & hashMask) << 32 | prefix >> 32
+        } else {
+            sortKey = prefix
+        }
+        records.append(Record(keyOffset: offset, sortKey: sortKey, keyLength: UInt32(key.count),
+                              valueLength: UInt32(value.count + (nul ? 1 : 0)), line: Int32(clamping: line),
+                              sequence: UInt32(truncatingIfNeeded: records.count)))
     }
 
-    /// Emits each record in key order. With `.replace` only the last of equal keys is emitted;
-    /// otherwise the first, and the later ones are emitted too so the writer's DB_NOOVERWRITE
-    /// put reports them exactly as for a hash table.
+    /// Emits the records in the order above. With `.replace` only the last of equal keys is
+    /// emitted.
     consuming func drain(policy: DuplicatePolicy,
                          _ emit: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, Int) throws -> Void) rethrows {
-        let recs = records
+        var recs = records
+        records = []
         try arena.withUnsafeBufferPointer { a in
             guard let base = a.baseAddress else { return }
-            var order = Array(0..<recs.count)
-            order.sort { i, j in
-                let x = recs[i], y = recs[j]
-                let n = Int(min(x.keyLength, y.keyLength))
-                let c = memcmp(base + x.keyOffset, base + y.keyOffset, n)
-                if c != 0 { return c < 0 }
-                if x.keyLength != y.keyLength { return x.keyLength < y.keyLength }
-                return i < j
-            }
-            var k = 0
-            while k < order.count {
-                let r = recs[order[k]]
-                if policy == .replace, k + 1 < order.count {
-                    let s = recs[order[k + 1]]
-                    if s.keyLength == r.keyLength && memcmp(base + r.keyOffset, base + s.keyOffset, Int(r.keyLength)) == 0 {
-                        k += 1
-                        continue
-                    }
+            recs.withUnsafeMutableBufferPointer { r in
+                r.sort { x, y in
+                    if x.sortKey != y.sortKey { return x.sortKey < y.sortKey }
+                    let c = memcmp(base + x.keyOffset, base + y.keyOffset, Int(min(x.keyLength, y.keyLength)))
+                    if c != 0 { return c < 0 }
+                    if x.keyLength != y.keyLength { return x.keyLength < y.keyLength }
+                    return x.sequence < y.sequence
                 }
-                let key = UnsafeBufferPointer(start: base + r.keyOffset, count: Int(r.keyLength))
-                let value = UnsafeBufferPointer(start: base + r.keyOffset + Int(r.keyLength), count: Int(r.valueLength))
-                try emit(key, value, Int(r.line))
-                k += 1
+            }
+            try recs.withUnsafeBufferPointer { r in
+                for k in r.indices {
+                    let rec = r[k]
+                    if policy == .replace, k + 1 < r.count {
+                        let next = r[k + 1]
+                        if next.keyLength == rec.keyLength
+                            && memcmp(base + rec.keyOffset, base + next.keyOffset, Int(rec.keyLength)) == 0 {
+                            continue
+                        }
+                    }
+                    let key = UnsafeBufferPointer(start: base + rec.keyOffset, count: Int(rec.keyLength))
+                    let value = UnsafeBufferPointer(start: base + rec.keyOffset + Int(rec.keyLength),
+                                                    count: Int(rec.valueLength))
+                    try emit(key, value, Int(rec.line))
+                }
             }
         }
+    }
+}
+
+/// The parts of libdb's hash access method a writer must mirror to insert in bucket order.
+enum BerkeleyDBHash {
+    /// `__ham_func5` (hash_func.c), libdb's default hash: FNV-1 from 0.
+    @inline(__always)
+    static func func5(_ key: [UInt8]) -> UInt32 {
+        var h: UInt32 = 0
+        for c in key {
+            h = h &* 16_777_619
+            h ^= UInt32(c)
+        }
+        return h
+    }
+
+    /// `high_mask` of a new table created with `nelem` and `ffactor` (hash_meta.c
+    /// __ham_init_meta: buckets = next power of two of ceil(nelem / ffactor)).
+    static func highMask(nelem: UInt32, ffactor: UInt32) -> UInt32 {
+        let buckets = (nelem - 1) / max(ffactor, 1) + 1
+        var l2: UInt32 = 0
+        var limit: UInt32 = 1
+        while limit < max(buckets, 2) && l2 < 31 { limit <<= 1; l2 += 1 }
+        return (1 << l2) - 1
+    }
+
+    /// Items per bucket so that one bucket fills about 85% of a page: each pair costs its
+    /// bytes plus two one-byte item headers and two two-byte index slots.
+    static func fillFactor(pageSize: UInt32, averageRecord: Int) -> UInt32 {
+        let usable = Double(pageSize - 26) * 0.85
+        return UInt32(max(1, usable / Double(max(averageRecord, 1) + 6)))
     }
 }

@@ -76,7 +76,9 @@ struct RegexTableParser {
                 case .nonNumeric(let n):
                     warn(.regexSubstitution, line, resultColumn, "non-numeric replacement index \"\(n)\"")
                 case .outOfRange(let n):
-                    warn(.regexSubstitution, line, resultColumn, "out of range replacement index \"\(n)\"")
+                    // dict_regexp.c spells this one with a hyphen, dict_pcre.c without.
+                    let range = flavor == .regexp ? "out-of-range" : "out of range"
+                    warn(.regexSubstitution, line, resultColumn, "\(range) replacement index \"\(n)\"")
                 }
             }
             warn(.regexSubstitution, line, resultColumn, "bad replacement syntax: skipping this rule")

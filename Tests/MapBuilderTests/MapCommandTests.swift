@@ -1,0 +1,148 @@
+import Foundation
+import MapBuilder
+import TestSupport
+import XCTest
+
+/// `gatewayctl map build|query|dump` run as a user would, with postmap reading the results.
+final class MapCommandTests: XCTestCase {
+    private var dir: URL!
+    private var postmap: Postmap!
+
+    override func setUpWithError() throws {
+        postmap = try Postmap()
+        dir = try TestSupport.makeTempDir("mapcli")
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: dir)
+        postmap?.cleanup()
+    }
+
+    private func write(_ name: String, _ text: String, mode: Int = 0o644) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        return path
+    }
+
+    private func gw(_ args: [String], input: String? = nil) throws -> Spawn.Result {
+        try Spawn.run(TestSupport.gatewayctlPath, args, input: input)
+    }
+
+    func testBuildQueryDumpRoundTrip() throws {
+        let src = try write("access", "Usuario1@Example.com OK\nhotmail.com REJECT no gracias\nbad\nhotmail.com DUNNO\n")
+        let build = try gw(["map", "build", "hash:\(src)"])
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertEqual(build.stderr, """
+            \(src):3:4: warning: expected format: key whitespace value
+            \(src):4:1: warning: duplicate entry: "hotmail.com"
+
+            """)
+        XCTAssertEqual(try postmap.query("usuario1@example.COM", "hash:\(src)").value, "OK")
+
+        let one = try gw(["map", "query", "hash:\(src)", "HOTMAIL.COM"])
+        XCTAssertEqual(one.status, 0)
+        XCTAssertEqual(one.stdout, "REJECT no gracias\n")
+        let missing = try gw(["map", "query", "hash:\(src)", "nobody@example.com"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.stdout, "")
+        let stdin = try gw(["map", "query", "hash:\(src)", "-"], input: "hotmail.com\nnobody\nusuario1@example.com\n")
+        XCTAssertEqual(stdin.status, 0)
+        XCTAssertEqual(stdin.stdout, "hotmail.com\tREJECT no gracias\nusuario1@example.com\tOK\n")
+
+        let dump = try gw(["map", "dump", "hash:\(src)"])
+        XCTAssertEqual(dump.status, 0)
+        XCTAssertEqual(Set(dump.stdout.split(separator: "\n").map(String.init)), try postmap.dump("hash:\(src)"))
+
+        let strict = try gw(["map", "build", "--force", "--strict", "hash:\(src)"])
+        XCTAssertEqual(strict.status, 1)
+    }
+
+    func testFlagsAndBtree() throws {
+        let src = try write("t", "Key v1\nkey v2\n")
+        XCTAssertEqual(try gw(["map", "build", "-f", "-w", "btree:\(src)"]).stderr, "")
+        XCTAssertEqual(try postmap.dump("btree:\(src)", flags: ["-f"]), ["Key\tv1", "key\tv2"])
+        XCTAssertEqual(try gw(["map", "build", "-r", "-n", "hash:\(src)"]).status, 0)
+        XCTAssertEqual(try postmap.query("KEY", "hash:\(src)", flags: ["-n"]).value, "v2")
+        XCTAssertEqual(try gw(["map", "query", "-n", "hash:\(src)", "key"]).stdout, "v2\n")
+    }
+
+    func testRegexQueryAndUsageErrors() throws {
+        let table = try write("helo", "/^(mail)\\.example\\.com$/ OK $1 host\n/x/q bad flag\n")
+        let q = try gw(["map", "query", "pcre:\(table)", "mail.example.com"])
+        XCTAssertEqual(q.status, 0)
+        XCTAssertEqual(q.stdout, "OK mail host\n")
+        XCTAssertEqual(q.stderr, "\(table):2:4: warning: unknown regexp option \"q\": skipping this rule\n")
+        XCTAssertEqual(try gw(["map", "query", "regexp:\(table)", "other"]).status, 1)
+        XCTAssertEqual(try gw(["map", "build", "pcre:\(table)"]).status, 64)
+        XCTAssertEqual(try gw(["map", "build", "-N", "-n", "hash:\(table)"]).status, 64)
+        XCTAssertEqual(try gw(["map", "dump", "regexp:\(table)"]).status, 64)
+        XCTAssertEqual(try gw(["map", "build", "nosuchtype:\(table)"]).status, 64)
+        let unreadable = try gw(["map", "build", "hash:\(dir.path)/missing"])
+        XCTAssertEqual(unreadable.status, 2)
+        XCTAssertTrue(unreadable.stderr.contains("missing"), unreadable.stderr)
+        XCTAssertEqual(try gw(["map", "query", "hash:\(dir.path)/missing", "k"]).status, 2)
+    }
+
+    func testModeFollowsSourceReadBitsNeverWrite() throws {
+        for (mode, expected) in [(0o640, 0o640), (0o600, 0o600), (0o666, 0o644), (0o604, 0o604)] {
+            let src = try write("m\(mode)", "k v\n", mode: mode)
+            XCTAssertEqual(try gw(["map", "build", "hash:\(src)"]).status, 0)
+            let attrs = try FileManager.default.attributesOfItem(atPath: src + ".db")
+            XCTAssertEqual((attrs[.posixPermissions] as? Int), expected, "source mode \(String(mode, radix: 8))")
+        }
+    }
+
+    func testRefusesSymlinkTargetAndKeepsIt() throws {
+        let src = try write("s", "k v\n")
+        let elsewhere = try write("elsewhere", "do not touch\n")
+        try FileManager.default.createSymbolicLink(atPath: src + ".db", withDestinationPath: elsewhere)
+        let r = try gw(["map", "build", "hash:\(src)"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("symbolic link"), r.stderr)
+        XCTAssertEqual(try String(contentsOfFile: elsewhere, encoding: .utf8), "do not touch\n")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: src + ".db"), elsewhere)
+    }
+
+    func testIncrementalSkipAndForce() throws {
+        let src = try write("inc", "k v1\n")
+        XCTAssertEqual(try gw(["map", "build", "hash:\(src)"]).status, 0)
+        let inode1 = try inode(src + ".db")
+        XCTAssertEqual(try gw(["map", "build", "hash:\(src)"]).status, 0)
+        XCTAssertEqual(try inode(src + ".db"), inode1, "unchanged source: table must be left alone")
+        // Same content, other options: rebuilt.
+        XCTAssertEqual(try gw(["map", "build", "-n", "hash:\(src)"]).status, 0)
+        let inode2 = try inode(src + ".db")
+        XCTAssertNotEqual(inode2, inode1)
+        XCTAssertEqual(try gw(["map", "build", "--force", "-n", "hash:\(src)"]).status, 0)
+        XCTAssertNotEqual(try inode(src + ".db"), inode2, "--force rebuilds")
+        _ = try write("inc", "k v2\n")
+        XCTAssertEqual(try gw(["map", "build", "-n", "hash:\(src)"]).status, 0)
+        XCTAssertEqual(try postmap.query("k", "hash:\(src)").value, "v2")
+    }
+
+    func testStaleTempFilesOfDeadBuildsAreRemoved() throws {
+        let src = try write("st", "k v\n")
+        let dead = dir.appendingPathComponent(".st.db.gatewayctl-2147483646-7").path
+        let alive = dir.appendingPathComponent(".st.db.gatewayctl-\(getpid())-7").path
+        for p in [dead, alive] { _ = FileManager.default.createFile(atPath: p, contents: Data()) }
+        XCTAssertEqual(try gw(["map", "build", "hash:\(src)"]).status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dead))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: alive), "a running build's temp file is not ours to delete")
+    }
+
+    func testAbortedWriterKeepsOldTable() throws {
+        let src = try write("ab", "k old\n")
+        XCTAssertEqual(try gw(["map", "build", "hash:\(src)"]).status, 0)
+        let writer = try openMapWriter(MapName(type: .hash, path: src))
+        try writer.append(key: "k", value: "new")
+        writer.abort()
+        XCTAssertEqual(try postmap.query("k", "hash:\(src)").value, "old")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("gatewayctl-") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    private func inode(_ path: String) throws -> UInt64 {
+        try (FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64) ?? 0
+    }
+}

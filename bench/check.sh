@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Wall time of `gatewayctl check` (release build): the seed example, median of N runs, beside
+# `postconf -n` on an equivalent main.cf as the anchor (same run, same machine); then a gateway
+# whose recipients file holds 1,000,000 addresses, with wall time and peak RSS from
+# /usr/bin/time -v. Usage: bench/check.sh [RUNS] [RECIPIENTS]   (defaults 21, 1000000).
+# Output goes to bench/out/check/ (ignored by git).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-21}"
+n="${2:-1000000}"
+out=bench/out/check
+rm -rf "$out"; mkdir -p "$out/postfix"
+
+swift build -c release --product gatewayctl >/dev/null
+bin="$(swift build -c release --show-bin-path)/gatewayctl"
+# Start-up dominates a small check (dynamic loading of the Swift runtime and Foundation), so the
+# same code is also measured linked with a static Swift standard library.
+swift build -c release --static-swift-stdlib --build-path .build-static --product gatewayctl >/dev/null
+static_bin=.build-static/release/gatewayctl
+
+# Median wall-clock milliseconds of a command over $runs runs (after one warm-up run).
+median_ms() {
+    "$@" >/dev/null 2>&1 || true
+    local times=()
+    for _ in $(seq "$runs"); do
+        local t0 t1
+        t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N)
+        times+=($(( (t1 - t0) / 1000 )))
+    done
+    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'
+}
+
+# The seed's Postfix side as main.cf: the anchor reads and prints it like check reads ours.
+cat > "$out/postfix/main.cf" <<'MAINCF'
+myhostname = spam.example.com
+mydomain = example.com
+myorigin = $mydomain
+inet_interfaces = all
+mydestination =
+local_recipient_maps =
+local_transport = error:No molestar envio local esta deshabilitado
+mynetworks = 192.168.40.2/32
+relay_domains = example.com
+relay_recipient_maps = hash:/usr/local/etc/postfix/relay_recipients
+transport_maps = hash:/usr/local/etc/postfix/transport
+virtual_alias_maps = hash:/usr/local/etc/postfix/virtual
+smtpd_banner = $myhostname ESMTP $mail_name
+smtpd_helo_required = yes
+message_size_limit = 10240000
+unknown_local_recipient_reject_code = 550
+smtpd_recipient_restrictions = reject_non_fqdn_recipient, reject_non_fqdn_sender,
+    reject_unknown_sender_domain, reject_unknown_recipient_domain, permit_mynetworks,
+    check_sender_access hash:/usr/local/etc/postfix/no_usar_mi_dominio, reject_unauth_destination,
+    check_helo_access pcre:/usr/local/etc/postfix/helo_checks, reject_multi_recipient_bounce,
+    reject_non_fqdn_hostname, reject_invalid_hostname, check_policy_service inet:192.168.40.3:10023,
+    reject_rbl_client zen.spamhaus.org=127.0.0.[2..11], permit
+content_filter = smtp-amavis:[192.168.40.3]:10024
+MAINCF
+cp /etc/postfix/master.cf "$out/postfix/master.cf"
+postconf_bin=$(command -v postconf || echo /usr/sbin/postconf)
+
+seed_ms=$(median_ms "$bin" check examples/seed-gateway.conf)
+static_ms=$(median_ms "$static_bin" check examples/seed-gateway.conf)
+anchor_ms=$(median_ms "$postconf_bin" -c "$out/postfix" -n)
+help_ms=$(median_ms "$bin" --version)
+static_help_ms=$(median_ms "$static_bin" --version)
+
+# The seed with its inline recipients replaced by a file of $n addresses.
+seq 1 "$n" | sed 's/.*/usuario&@example.com/' > "$out/recipients.txt"
+sed -e '/^usuario[0-9]*@example.com$/d' -e 's|^\[recipients\]|[recipients]\nfile = recipients.txt|' \
+    examples/seed-gateway.conf > "$out/big.conf"
+"$bin" check "$out/big.conf" >/dev/null   # warm the page cache; must exit 0
+timed() {
+    /usr/bin/time -v "$1" check "$out/big.conf" >/dev/null 2>"$out/time.txt"
+    awk -F': ' '/Elapsed \(wall clock\)/ {w=$2} /Maximum resident set size/ {r=$2/1024}
+                END {printf "%s wall, %.1f MiB peak RSS", w, r}' "$out/time.txt"
+}
+big=$(timed "$bin")
+big_static=$(timed "$static_bin")
+
+echo "gatewayctl check, release ($(nproc) cores), median of $runs runs:"
+printf '  %-56s %8s ms\n' "seed example" "$seed_ms"
+printf '  %-56s %8s ms\n' "seed example, static Swift stdlib" "$static_ms"
+printf '  %-56s %8s ms\n' "anchor: postconf -n on the equivalent main.cf" "$anchor_ms"
+printf '  %-56s %8s ms\n' "start-up alone: gatewayctl --version" "$help_ms"
+printf '  %-56s %8s ms\n' "start-up alone: gatewayctl --version, static" "$static_help_ms"
+echo "gatewayctl check with $n recipients in a file (/usr/bin/time -v):"
+printf '  %-14s %s\n' "dynamic" "$big"
+printf '  %-14s %s\n' "static" "$big_static"
