@@ -59,7 +59,7 @@ struct Build: ParsableCommand {
             summary("error: `\(config)` has errors; nothing written to `\(out)`")
             throw ExitCode(1)
         }
-        if !diagnostics.isEmpty { _ = output.report(diagnostics) }
+        if !diagnostics.isEmpty || output.format != .text { _ = output.report(diagnostics) }
 
         if diff || check {
             try compare(tree)

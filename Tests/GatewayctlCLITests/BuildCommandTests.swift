@@ -87,6 +87,16 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("warning: \(out.path)/etc/postfix/relay_recipients:4: duplicate entry"), r.stderr)
     }
 
+    /// With `--format json` stdout is only the report; the summary goes to stderr.
+    func testJSONFormatKeepsStdoutMachineReadable() throws {
+        let out = try tempDir()
+        let r = try TestSupport.gatewayctl(["build", seed, "--out", out.path, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["version"] as? Int, 1)
+        XCTAssertTrue(r.stderr.contains("built spam.example.com"), r.stderr)
+    }
+
     func testSameInputGivesByteIdenticalText() throws {
         let a = try tempDir(), b = try tempDir()
         XCTAssertEqual(try TestSupport.gatewayctl(["build", seed, "--out", a.path] + debian).status, 0)

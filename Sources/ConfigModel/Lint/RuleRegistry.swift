@@ -6,9 +6,16 @@ public enum RuleRegistry {
 
     /// Rules over Postfix configurations (`gatewayctl lint`, and `check` on the emitted files).
     public static let postfixRules: [any PostfixRule] = [
+        OpenRelayRule(),
+        RelayGuardMissingRule(),
+        TLSAllClientCertsRule(),
+        MXBackupRule(),
+        PolicyBeforeGuardRule(),
+        UnknownRestrictionRule(),
         PostfixSyntaxRule(),
         DuplicateParameterRule(),
         MasterCfFieldRule(),
+        UnusedSuppressionRule(),
     ]
 
     /// Findings that are not produced by a `Rule` value (parse errors, I/O) still need a

@@ -42,11 +42,14 @@ public struct MasterCf: Sendable {
     public var file: String
     public var services: [MasterService] = []
     public var diagnostics: [Diagnostic] = []
+    /// The file as read (for inline suppressions).
+    public var bytes: [UInt8]
 
     public init(file: String, text: String) { self.init(file: file, bytes: Array(text.utf8)) }
 
     public init(file: String, bytes: [UInt8]) {
         self.file = file
+        self.bytes = bytes
         let (lines, orphans) = LogicalLines.read(bytes, file: file)
         for o in orphans {
             diagnostics.append(PostfixSyntaxRule.diagnostic(
