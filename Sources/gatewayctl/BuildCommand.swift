@@ -46,17 +46,17 @@ struct Build: ParsableCommand {
         }
         diagnostics += GatewayChecker.check(document)
         let refused = diagnostics.contains { $0.severity == .error || (output.strict && $0.severity == .warning) }
-        let tree: EmittedTree
-        do {
-            guard !refused else { throw ExitCode(1) }
-            tree = try GatewayEmitter.emit(document.gateway, baseDirectory: directory(of: config))
-        } catch let e as EmitError {
-            diagnostics.append(e.diagnostic(in: document))
-            _ = output.report(diagnostics)
-            throw ExitCode(1)
-        } catch {
+        if refused {
             _ = output.report(diagnostics)
             summary("error: `\(config)` has errors; nothing written to `\(out)`")
+            throw ExitCode(1)
+        }
+        let tree: EmittedTree
+        do {
+            tree = try GatewayEmitter.emit(document.gateway, baseDirectory: directory(of: config))
+        } catch {
+            _ = output.report(diagnostics + [error.diagnostic(in: document)])
+            summary("error: `\(config)` cannot be emitted; nothing written to `\(out)`")
             throw ExitCode(1)
         }
         if !diagnostics.isEmpty || output.format != .text { _ = output.report(diagnostics) }
