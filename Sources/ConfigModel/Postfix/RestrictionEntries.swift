@@ -44,7 +44,7 @@ extension PostfixConfigSet {
     /// main.cf alone, then every smtpd service with `-o` overrides: the scopes whose
     /// restriction lists a rule should look at. Findings are deduplicated by the caller.
     public var lintScopes: [ParameterScope] {
-        guard hasMainCf || masterCf != nil else { return [] }
+        guard hasMainCf else { return [] }
         var out = [parameters(for: nil)]
         for s in smtpdServices where !s.overrides.isEmpty { out.append(parameters(for: s)) }
         return out
