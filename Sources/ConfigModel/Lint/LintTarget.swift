@@ -41,6 +41,7 @@ public enum LintTarget {
                         if fm.fileExists(atPath: p) { c.companions[f] = p }
                     }
                 }
+                if path.hasSuffix("conf.d") || path.hasSuffix("conf.d/") { c.companions["amavis"] = path }
                 for d in amavisDirs where c.companions["amavis"] == nil {
                     let p = PostfixConfigSet.joinPath(path, d)
                     if fm.fileExists(atPath: p) { c.companions["amavis"] = p }
@@ -71,7 +72,8 @@ public enum LintTarget {
                 var c = PostfixConfigSet(root: root, mainCf: MainCf(file: PostfixConfigSet.joinPath(root, "main.cf"), text: ""),
                                          version: version ?? PostfixVersion(3, 7))
                 c.hasMainCf = false
-                if name == "clamd.conf" || name == "freshclam.conf" { c.companions[name] = path }
+                if name.hasPrefix("clamd.conf") { c.companions["clamd.conf"] = path }
+                else if name.hasPrefix("freshclam.conf") { c.companions["freshclam.conf"] = path }
                 else if name.hasPrefix("amavisd") || dir.hasSuffix("conf.d") { c.companions["amavis"] = path }
                 else { c.companions["map"] = path }
                 add(c)
