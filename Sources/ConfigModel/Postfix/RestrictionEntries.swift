@@ -51,6 +51,18 @@ extension PostfixConfigSet {
     }
 }
 
+extension ParameterScope {
+    /// True for main.cf alone and for smtpd services on the public SMTP ports (or postscreen's
+    /// `pass` service): the listeners that the Internet talks to. A re-injection listener on
+    /// 127.0.0.1:10025 deliberately overrides checks the public service must keep.
+    public var isPublicListener: Bool {
+        guard let s = service else { return true }
+        if s.type == "pass" { return true }
+        let port = s.name.split(separator: ":").last.map(String.init) ?? s.name
+        return ["smtp", "25", "submission", "587", "smtps", "submissions", "465"].contains(port)
+    }
+}
+
 /// Collects findings once per (span, message) across scopes.
 public struct DiagnosticSet {
     public private(set) var all: [Diagnostic] = []
