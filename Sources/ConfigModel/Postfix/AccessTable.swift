@@ -57,10 +57,19 @@ public struct AccessTable: Sendable {
             let local = config.localPath(rest, in: scope)
             table.localPath = local
             if let bytes = config.readFile(local) {
-                let source = MapSource.parse(bytes: bytes, file: local, options: MapOptions(foldCase: type != "cidr"))
+                let options = MapOptions(foldCase: type != "cidr")
+                let source = MapSource.parse(bytes: bytes, file: local, options: options)
                 table.kind = type == "cidr" ? .cidr : .indexed
                 table.warnings = source.warnings
-                table.entries = source.entries.map {
+                // Indexed tables keep the FIRST of duplicate keys, as postmap builds them;
+                // cidr tables are read in order, first match wins.
+                var entries = source.entries
+                if type != "cidr" {
+                    let resolved = source.resolved(options: options)
+                    table.warnings += resolved.warnings
+                    entries = resolved.entries
+                }
+                table.entries = entries.map {
                     AccessTableEntry(key: $0.key, value: $0.value,
                                      span: SourceSpan(file: local, line: $0.line, column: 1,
                                                       endColumn: 1 + $0.key.utf8.count))
