@@ -109,4 +109,18 @@ final class LintCommandTests: XCTestCase {
         let r = try TestSupport.gatewayctl(["lint", dir.path])
         XCTAssertTrue([0, 1].contains(r.status), "status \(r.status): \(r.stderr)")
     }
+
+    /// `check` proves the compiled gateway closed with the same analysis: the seed example is
+    /// clean on both platforms and both target versions.
+    func testCheckRunsThePostfixRulesOnTheEmittedSeed() throws {
+        let seed = TestSupport.packageRoot.appendingPathComponent("examples/seed-gateway.conf").path
+        for platform in ["freebsd", "debian"] {
+            for version in ["2.8", "3.7"] {
+                let r = try TestSupport.gatewayctl(["check", seed, "--set", "gateway.platform=\(platform)",
+                                                    "--set", "gateway.postfix=\(version)"])
+                XCTAssertEqual(r.status, 0, "\(platform) \(version): \(r.stdout)")
+                XCTAssertFalse(r.stdout.contains("GW2"), "\(platform) \(version): \(r.stdout)")
+            }
+        }
+    }
 }
