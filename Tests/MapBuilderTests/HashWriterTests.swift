@@ -46,3 +46,18 @@ final class RawFormatTests: XCTestCase {
         }
     }
 }
+
+final class RecordCheckTests: XCTestCase {
+    func testRecordsNoSourceCouldHoldAreRejectedAndNothingIsWritten() throws {
+        let dir = try TestSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let name = MapName(type: .hash, path: dir.appendingPathComponent("t").path)
+        for (key, value) in [("a\u{0}b", "OK"), ("k", "OK\nREJECT"), ("", "OK"), ("k", "")] {
+            XCTAssertThrowsError(try MapBuild.build(name, entries: [MapEntry(key: key, value: value, line: 3)])) { error in
+                XCTAssertEqual((error as? MapError)?.kind, .invalidRecord, "\(error)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: name.databasePath))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
+    }
+}

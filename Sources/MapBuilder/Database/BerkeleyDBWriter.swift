@@ -55,6 +55,7 @@ public final class BerkeleyDBWriter: MapWriter {
     deinit { abort() }
 
     public func append(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int) throws {
+        try RecordCheck.validate(key: key, value: value, line: line, table: name)
         if sorter != nil {
             sorter?.add(key: key, value: value, options: options.map, line: line)
             return
