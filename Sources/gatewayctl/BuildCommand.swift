@@ -46,20 +46,20 @@ struct Build: ParsableCommand {
         }
         diagnostics += GatewayChecker.check(document)
         let refused = diagnostics.contains { $0.severity == .error || (output.strict && $0.severity == .warning) }
-        let tree: EmittedTree
-        do {
-            guard !refused else { throw ExitCode(1) }
-            tree = try GatewayEmitter.emit(document.gateway, baseDirectory: directory(of: config))
-        } catch let e as EmitError {
-            diagnostics.append(e.diagnostic(in: document))
-            _ = output.report(diagnostics)
-            throw ExitCode(1)
-        } catch {
+        if refused {
             _ = output.report(diagnostics)
             summary("error: `\(config)` has errors; nothing written to `\(out)`")
             throw ExitCode(1)
         }
-        if !diagnostics.isEmpty { _ = output.report(diagnostics) }
+        let tree: EmittedTree
+        do {
+            tree = try GatewayEmitter.emit(document.gateway, baseDirectory: directory(of: config))
+        } catch {
+            _ = output.report(diagnostics + [error.diagnostic(in: document)])
+            summary("error: `\(config)` cannot be emitted; nothing written to `\(out)`")
+            throw ExitCode(1)
+        }
+        if !diagnostics.isEmpty || output.format != .text { _ = output.report(diagnostics) }
 
         if diff || check {
             try compare(tree)
@@ -76,7 +76,8 @@ struct Build: ParsableCommand {
         let g = document.gateway.identity
         summary("built \(g.hostname) for \(g.platform.rawValue), Postfix \(g.postfix): "
                 + "\(tree.files.count) files, \(tree.maps.count) tables -> \(out) "
-                + "(\(report.written.count) written, \(report.unchanged.count) unchanged)")
+                + "(\(report.written.count) written, \(report.unchanged.count) unchanged"
+                + (report.removed.isEmpty ? ")" : ", \(report.removed.count) removed)"))
     }
 
     /// `--diff` / `--check`: what the build would change in DIR.
@@ -96,6 +97,8 @@ struct Build: ParsableCommand {
                 }
             case .changed(let old):
                 if diff, let new { text += UnifiedDiff.diff(old: old, new: new, oldName: "a/" + path, newName: "b/" + path) }
+            case .obsolete:
+                if diff { text += "Only in \(out): \(path) (no longer part of the gateway; the build deletes it)\n" }
             }
         }
         let stale = statuses.filter { $0.status != .same }.map(\.path)

@@ -4,6 +4,7 @@ extension GatewayCtl {
     /// Every subcommand, one file each. Add new ones here.
     static let commands: [ParsableCommand.Type] = [
         Check.self,
+        Lint.self,
         Probe.self,
         Simulate.self,
         Rules.self,

@@ -36,7 +36,7 @@ final class RuleExamplesTests: XCTestCase {
         }
     }
 
-    static var allCases: [RuleCase] { gatewayCases }
+    static var allCases: [RuleCase] { gatewayCases + postfixCases }
 
     struct Marker: Equatable, CustomStringConvertible {
         var file: String, line: Int, column: Int

@@ -8,7 +8,7 @@ enum ClamdConfEmitter {
             throw EmitError("`stream-max-length` (\(av.streamMaxLength)) is smaller than message_size_limit "
                             + "(\(g.identity.messageSizeLimit.bytes) bytes): large mail would pass unscanned",
                             at: "antivirus.stream-max-length",
-                            fix: "set `stream-max-length` to at least \(g.identity.messageSizeLimit)")
+                            fix: "set `stream-max-length = \((g.identity.messageSizeLimit.bytes + (1 << 20) - 1) >> 20)M` or more")
         }
         let p = ctx.paths
         var out = ctx.banner()

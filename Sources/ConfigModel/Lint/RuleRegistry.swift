@@ -6,9 +6,36 @@ public enum RuleRegistry {
 
     /// Rules over Postfix configurations (`gatewayctl lint`, and `check` on the emitted files).
     public static let postfixRules: [any PostfixRule] = [
+        OpenRelayRule(),
+        RelayGuardMissingRule(),
+        TLSAllClientCertsRule(),
+        MXBackupRule(),
+        PolicyBeforeGuardRule(),
+        UnknownRestrictionRule(),
+        DeprecatedRestrictionRule(),
+        RestrictionContextRule(),
+        HeloRequiredRule(),
+        MynetworksBroadRule(),
+        MynetworksHostBitsRule(),
+        RelayDomainsWithoutRecipientsRule(),
+        DomainLocalAndRelayRule(),
+        DNSBeforeLocalRule(),
+        RBLReplyFilterRule(),
+        UnknownParameterRule(),
+        MapSourceWarningRule(),
+        MapDatabaseStaleRule(),
+        RegexTableRule(),
+        UnescapedDotInIPPatternRule(),
         PostfixSyntaxRule(),
         DuplicateParameterRule(),
         MasterCfFieldRule(),
+        UnusedSuppressionRule(),
+        ClamAVUnknownOptionRule(),
+        ClamAVDeprecatedOptionRule(),
+        ClamAVDatabaseDirectoryRule(),
+        ClamAVScanLimitRule(),
+        FreshclamNotifyClamdRule(),
+        FreshclamObsoleteMirrorRule(),
     ]
 
     /// Findings that are not produced by a `Rule` value (parse errors, I/O) still need a

@@ -22,8 +22,8 @@ public struct MainCf: Sendable {
     public var entries: [MainCfEntry] = []
     /// The entry that wins per name (the last one).
     public var parameters: [String: MainCfEntry] = [:]
-    /// Comment lines, for inline suppressions (`# gatewayctl: disable=...`).
-    public var comments: [(line: Int, text: String)] = []
+    /// The file as read (for inline suppressions, `# gatewayctl: disable=...`).
+    public var bytes: [UInt8]
     public var diagnostics: [Diagnostic] = []
 
     public init(file: String, text: String) {
@@ -32,13 +32,13 @@ public struct MainCf: Sendable {
 
     public init(file: String, bytes: [UInt8]) {
         self.file = file
+        self.bytes = bytes
         let (lines, orphans) = LogicalLines.read(bytes, file: file)
         for o in orphans {
             diagnostics.append(PostfixSyntaxRule.diagnostic(
                 "line starts with whitespace but continues nothing; Postfix ignores it", at: o.span,
                 fix: "remove the leading whitespace or join it to the entry above"))
         }
-        comments = PostfixComments.scan(bytes)
         for line in lines { parse(line) }
     }
 
@@ -74,23 +74,23 @@ public struct MainCf: Sendable {
     }
 }
 
-/// Comment lines of a Postfix-style file, for suppression directives.
-enum PostfixComments {
-    static func scan(_ data: [UInt8]) -> [(line: Int, text: String)] {
-        var out: [(Int, String)] = []
-        var line = 1
-        var i = 0
-        while i < data.count {
-            var end = i
-            while end < data.count, data[end] != 0x0a { end += 1 }
-            var j = i
-            while j < end, data[j] == 0x20 || data[j] == 0x09 { j += 1 }
-            if j < end, data[j] == 0x23 {
-                out.append((line, String(decoding: data[(j + 1)..<end], as: UTF8.self)))
+extension MainCf {
+    /// The release named by a `# gatewayctl: postfix-version=X.Y` comment line, if any.
+    public var declaredVersion: PostfixVersion? {
+        for line in bytes.split(separator: 0x0a) {
+            let t = String(decoding: line, as: UTF8.self).trimmingPostfixSpace()
+            guard t.hasPrefix("#") else { continue }
+            let body = t.dropFirst().trimmingPrefixSpace()
+            guard body.hasPrefix("gatewayctl:") else { continue }
+            let rest = body.dropFirst("gatewayctl:".count).trimmingPrefixSpace()
+            if rest.hasPrefix("postfix-version=") {
+                return PostfixVersion(rest.dropFirst("postfix-version=".count).prefix { $0 != " " && $0 != "\t" })
             }
-            i = end + 1
-            line += 1
         }
-        return out
+        return nil
     }
+}
+
+extension StringProtocol {
+    func trimmingPrefixSpace() -> SubSequence { drop { $0 == " " || $0 == "\t" } }
 }

@@ -4,6 +4,8 @@ public struct MasterOverride: Sendable {
     public var value: String
     /// The whole `-o ...` argument (for findings about the override).
     public var span: SourceSpan
+    /// Just the parameter name.
+    public var nameSpan: SourceSpan
     /// Just the value; list items inside it get sub-spans via `valueSpan(_:_:)`.
     public var valueSpan: SourceSpan
     var line: LogicalLine
@@ -42,11 +44,14 @@ public struct MasterCf: Sendable {
     public var file: String
     public var services: [MasterService] = []
     public var diagnostics: [Diagnostic] = []
+    /// The file as read (for inline suppressions).
+    public var bytes: [UInt8]
 
     public init(file: String, text: String) { self.init(file: file, bytes: Array(text.utf8)) }
 
     public init(file: String, bytes: [UInt8]) {
         self.file = file
+        self.bytes = bytes
         let (lines, orphans) = LogicalLines.read(bytes, file: file)
         for o in orphans {
             diagnostics.append(PostfixSyntaxRule.diagnostic(
@@ -124,6 +129,7 @@ public struct MasterCf: Sendable {
             service.overrides.append(MasterOverride(
                 name: text(r.lowerBound..<nameEnd), value: text(vs..<r.upperBound),
                 span: line.span(optStart, argRange?.upperBound ?? r.upperBound),
+                nameSpan: line.span(r.lowerBound, nameEnd),
                 valueSpan: line.span(vs, r.upperBound), line: line, valueOffset: vs))
         }
         services.append(service)

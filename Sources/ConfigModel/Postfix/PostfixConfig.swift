@@ -38,6 +38,8 @@ import Foundation
 /// `config.localPath("/etc/postfix/helo_access", in: p)` maps a Postfix path to the linted
 /// copy: paths under `config_directory` (default `/etc/postfix`) resolve inside `root`.
 /// `config.readFile(path)` reads such a file (nil when missing).
+/// `config.tables.table("hash:/etc/postfix/helo_access", config: config, scope: p, at: span)`
+/// gives the table's records with their spans (read once per run, via MapBuilder).
 public struct PostfixConfigSet: Sendable {
     /// The linted directory (empty for configurations held in memory).
     public var root: String
@@ -47,6 +49,14 @@ public struct PostfixConfigSet: Sendable {
     public var version: PostfixVersion
     /// Extra files held in memory by name relative to `root` (examples, emitted gateways).
     public var memoryFiles: [String: [UInt8]]
+    /// Files linted beside Postfix's, by role: `clamd.conf`, `freshclam.conf`, `amavis` (a
+    /// conf.d directory or file), `map` (map sources given on the command line, `\n`-joined).
+    public var companions: [String: String] = [:]
+    /// False when no main.cf was found (only ClamAV files or maps were given): Postfix rules
+    /// then stay silent instead of judging Postfix's defaults.
+    public var hasMainCf = true
+    /// Lookup tables read so far (shared by copies of this value).
+    public let tables = AccessTableCache()
 
     public init(root: String = "", mainCf: MainCf, masterCf: MasterCf? = nil,
                 version: PostfixVersion = PostfixVersion(3, 7), memoryFiles: [String: [UInt8]] = [:]) {
@@ -66,13 +76,15 @@ public struct PostfixConfigSet: Sendable {
 
     /// Reads `directory/main.cf` (required) and `directory/master.cf` (optional). File names in
     /// spans are `directory/main.cf` etc., as given.
-    public static func load(directory: String, version: PostfixVersion = PostfixVersion(3, 7)) throws -> PostfixConfigSet {
+    /// `version` nil: the `# gatewayctl: postfix-version=X.Y` comment of main.cf, else 3.7.
+    public static func load(directory: String, version: PostfixVersion? = nil) throws -> PostfixConfigSet {
         let mainPath = joinPath(directory, "main.cf")
         guard let main = FileManager.default.contents(atPath: mainPath) else { throw LoadError.unreadable(mainPath) }
         let masterPath = joinPath(directory, "master.cf")
         let master = FileManager.default.contents(atPath: masterPath).map { MasterCf(file: masterPath, bytes: Array($0)) }
-        return PostfixConfigSet(root: directory, mainCf: MainCf(file: mainPath, bytes: Array(main)),
-                                masterCf: master, version: version)
+        let mainCf = MainCf(file: mainPath, bytes: Array(main))
+        return PostfixConfigSet(root: directory, mainCf: mainCf, masterCf: master,
+                                version: version ?? mainCf.declaredVersion ?? PostfixVersion(3, 7))
     }
 
     /// Syntax findings of main.cf and master.cf.
@@ -81,6 +93,9 @@ public struct PostfixConfigSet: Sendable {
     /// master.cf services that run smtpd. Without a master.cf, Postfix's stock `smtp inet`
     /// service is assumed (reported as nil service: main.cf alone).
     public var smtpdServices: [MasterService] { masterCf?.services.filter(\.isSMTPServer) ?? [] }
+
+    /// Companion files of the lint run that exist in memory or on disk: the path for a role.
+    public func companion(_ role: String) -> String? { companions[role] }
 
     public func parameters(for service: MasterService?) -> ParameterScope {
         ParameterScope(config: self, service: service)

@@ -73,7 +73,7 @@ extension RestrictionEvaluator {
         if resolved.transport == "error" || resolved.transport == "retry" {
             let retry = resolved.transport == "retry"
             let (dsn, text) = Self.splitDSN(resolved.nexthop, default: retry ? "4.1.1" : "5.1.1")
-            let code = retry ? 450 : (resolved.addressClass == .alias ? context.int("virtual_alias_recipient_code", 550) : 550)
+            let code = retry ? 450 : (resolved.addressClass == .alias ? context.int("unknown_virtual_alias_reject_code", 550) : 550)
             return reject(&state, code, Self.fixDSN(dsn, replyClass: rc), "<\(recipient)>: \(rc) rejected: \(text)",
                           restriction: label)
         }
@@ -84,7 +84,7 @@ extension RestrictionEvaluator {
             let maps = context.items("local_recipient_maps")
             let exempt = [context.value("double_bounce_sender").lowercased(), "postmaster", "mailer-daemon"].contains(local)
             if !maps.isEmpty, !exempt, !addressFind(maps, resolved, state: &state, restriction: label) {
-                return reject(&state, context.int("local_recipient_reject_code", 550), "5.1.1",
+                return reject(&state, context.int("unknown_local_recipient_reject_code", 550), "5.1.1",
                               "<\(recipient)>: \(rc) rejected: User unknown\(showTable ? " in local recipient table" : "")",
                               restriction: label, lookups: [resolved.address])
             }
@@ -148,7 +148,16 @@ extension RestrictionEvaluator {
 
     /// `127.0.0.[2..11]`, `127.0.0.[2;4]`, `127.0.0.2`.
     static func addressPatternMatches(_ pattern: String, _ address: String) -> Bool {
-        let p = pattern.split(separator: ".", omittingEmptySubsequences: false)
+        var p: [Substring] = []
+        var start = pattern.startIndex, depth = 0
+        for i in pattern.indices {
+            let c = pattern[i]
+            if c == "[" { depth += 1 } else if c == "]" { depth -= 1 } else if c == ".", depth == 0 {
+                p.append(pattern[start..<i])
+                start = pattern.index(after: i)
+            }
+        }
+        p.append(pattern[start...])
         let a = address.split(separator: ".", omittingEmptySubsequences: false)
         guard p.count == a.count, p.count == 4 else { return pattern == address }
         for (pp, aa) in zip(p, a) {

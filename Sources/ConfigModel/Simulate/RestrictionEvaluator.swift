@@ -238,10 +238,11 @@ struct RestrictionEvaluator {
         case "reject_unauth_destination", "defer_unauth_destination":
             guard let rcpt = state.recipient else { return done(.dunno) }
             if permitAuthDestination(rcpt) { return done(.dunno) }
+            // defer_unauth_destination: relay_domains_reject_code with a 4 in front (554 -> 454).
+            let code = context.int("relay_domains_reject_code", 554)
             let deferring = lower.hasPrefix("defer")
-            return reject(&state, deferring ? context.int("relay_domains_defer_code", 450)
-                                            : context.int("relay_domains_reject_code", 554),
-                          deferring ? "4.7.1" : "5.7.1", "<\(rcpt)>: Relay access denied", restriction: label)
+            return reject(&state, deferring ? 400 + code % 100 : code, deferring ? "4.7.1" : "5.7.1",
+                          "<\(rcpt)>: Relay access denied", restriction: label)
         case "permit_auth_destination":
             guard let rcpt = state.recipient else { return done(.dunno) }
             return done(permitAuthDestination(rcpt) ? .ok : .dunno)
