@@ -36,7 +36,7 @@ public struct RelayListWalk: Sendable {
 public struct RelayAnalysis: Sendable {
     /// The services to analyse: master.cf's smtpd services, or main.cf alone without master.cf.
     public static func services(of config: PostfixConfigSet) -> [MasterService?] {
-        guard config.hasMainCf || config.masterCf != nil else { return [] }
+        guard config.hasMainCf else { return [] }
         let s = config.smtpdServices
         return s.isEmpty ? [nil] : s.map { $0 }
     }

@@ -30,7 +30,7 @@ extension PostfixConfigSet {
                 }
             }
         }
-        guard hasMainCf || masterCf != nil else { return [] }
+        guard hasMainCf else { return [] }
         scan(parameters(for: nil), mainCf.entries.map(\.name))
         for s in smtpdServices + (masterCf?.services.filter { !$0.isSMTPServer } ?? []) where !s.overrides.isEmpty {
             scan(parameters(for: s), s.overrides.map(\.name))

@@ -19,7 +19,7 @@ public struct DomainLocalAndRelayRule: PostfixRule {
 
     public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
-        for scope in config.lintScopes where scope.isExplicit("relay_domains") {
+        for scope in config.lintScopes where scope.isExplicit("relay_domains") && scope.isPublicListener {
             let local = Set(scope.list("mydestination").map { $0.text.lowercased() }.filter { !$0.contains(":") })
             for item in scope.list("relay_domains") where local.contains(item.text.lowercased()) {
                 out.add(Self.diagnostic("`\(item.text)` is in both `mydestination` and `relay_domains`; it is delivered locally",

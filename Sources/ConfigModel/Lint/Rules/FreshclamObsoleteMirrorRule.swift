@@ -20,7 +20,8 @@ public struct FreshclamObsoleteMirrorRule: PostfixRule {
         guard let fresh = config.clamConf("freshclam.conf") else { return [] }
         return fresh.options.filter { $0.name == "DatabaseMirror" }.compactMap { o in
             let host = o.value.lowercased()
-            guard host.hasPrefix("db."), host.hasSuffix(".clamav.net"), host != "database.clamav.net" else { return nil }
+            // `db.local.clamav.net` is Debian's shipped default, an alias of the CDN name.
+            guard host.hasPrefix("db."), host.hasSuffix(".clamav.net"), host != "db.local.clamav.net" else { return nil }
             return Self.diagnostic("`\(o.value)` is a retired ClamAV mirror", at: o.valueSpan,
                                    fix: "use `DatabaseMirror database.clamav.net`")
         }

@@ -20,7 +20,7 @@ public struct RelayDomainsWithoutRecipientsRule: PostfixRule {
 
     public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
-        for scope in config.lintScopes where scope.isExplicit("relay_domains") {
+        for scope in config.lintScopes where scope.isExplicit("relay_domains") && scope.isPublicListener {
             guard let first = scope.list("relay_domains").first, scope.value("relay_recipient_maps").isEmpty else { continue }
             out.add(Self.diagnostic("mail for `\(first.text)` is accepted for any recipient: `relay_recipient_maps` is empty",
                                     at: first.span ?? scope.anchor("relay_domains"),
