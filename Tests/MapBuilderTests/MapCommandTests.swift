@@ -93,6 +93,16 @@ final class MapCommandTests: XCTestCase {
         }
     }
 
+    func testTableBelongsToTheSourceOwnerWhenRunAsRoot() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root (postmap's owner rule applies to root only)") }
+        let src = try write("owned", "k v\n")
+        XCTAssertEqual(chown(src, 65534, 65534), 0)
+        XCTAssertEqual(try gw(["map", "build", "hash:\(src)"]).status, 0)
+        let attrs = try FileManager.default.attributesOfItem(atPath: src + ".db")
+        XCTAssertEqual(attrs[.ownerAccountID] as? UInt, 65534)
+        XCTAssertEqual(attrs[.groupOwnerAccountID] as? UInt, 65534)
+    }
+
     func testRefusesSymlinkTargetAndKeepsIt() throws {
         let src = try write("s", "k v\n")
         let elsewhere = try write("elsewhere", "do not touch\n")

@@ -16,6 +16,8 @@ enum RecordCheck {
         }
         guard let k = key.baseAddress, !key.isEmpty else { throw problem("empty key") }
         guard let v = value.baseAddress, !value.isEmpty else { throw problem("empty value") }
+        // libdb sizes are 32-bit.
+        if key.count >= Int(UInt32.max) || value.count >= Int(UInt32.max) { throw problem("record larger than 4 GiB") }
         if memchr(k, 0, key.count) != nil { throw problem("key contains a NUL byte") }
         if memchr(v, 0, value.count) != nil { throw problem("value contains a NUL byte") }
         if memchr(k, 0x0A, key.count) != nil { throw problem("key contains a newline") }
