@@ -27,6 +27,9 @@ struct MapBuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Rebuild even when the table is up to date.")
     var force = false
 
+    @Flag(name: .customShort("i"), help: "Incremental: add records read from stdin to the (one) table.")
+    var incremental = false
+
     @Flag(name: .long, help: "Exit 1 when there is any warning.")
     var strict = false
 
@@ -34,6 +37,7 @@ struct MapBuildCommand: ParsableCommand {
     var maps: [MapName]
 
     func validate() throws {
+        if incremental && maps.count != 1 { throw ValidationError("-i takes exactly one TYPE:FILE") }
         for map in maps where !map.type.isIndexed {
             throw ValidationError("`\(map)`: \(map.type.rawValue) tables are read as they are; use `gatewayctl map query`")
         }
@@ -49,7 +53,9 @@ struct MapBuildCommand: ParsableCommand {
         for map in maps {
             let bar = ProgressBar(label: map.path)
             do {
-                let result = try MapBuild.build(map, options: options, progress: bar.update)
+                let result = incremental
+                    ? try MapBuild.update(map, input: StandardInput.bytes(), options: options)
+                    : try MapBuild.build(map, options: options, progress: bar.update)
                 bar.finish()
                 MapOutput.warnings(result.warnings)
                 warned = warned || !result.warnings.isEmpty

@@ -84,6 +84,24 @@ final class MapCommandTests: XCTestCase {
         XCTAssertEqual(try gw(["map", "query", "hash:\(dir.path)/missing", "k"]).status, 2)
     }
 
+    func testIncrementalFromStdinMatchesPostmapI() throws {
+        let theirs = try write("inc-a", "a 1\nb 2\n")
+        let ours = try write("inc-b", "a 1\nb 2\n")
+        _ = try postmap.build("hash:\(theirs)")
+        XCTAssertEqual(try gw(["map", "build", "hash:\(ours)"]).status, 0)
+        let input = "A 9\nc 3\nbad\n"
+        let expected = try postmap.run(["-i", "hash:\(theirs)"], input: input)
+        let actual = try gw(["map", "build", "-i", "hash:\(ours)"], input: input)
+        XCTAssertEqual(actual.status, 0, actual.stderr)
+        XCTAssertEqual(Postmap.warnings(expected.stderr).count, 2)
+        XCTAssertEqual(actual.stderr, "stdin:1:1: warning: duplicate entry: \"a\"\n"
+                                      + "stdin:3:4: warning: expected format: key whitespace value\n")
+        XCTAssertEqual(try postmap.dump("hash:\(ours)"), try postmap.dump("hash:\(theirs)"))
+        _ = try postmap.run(["-i", "-r", "hash:\(theirs)"], input: "c 4\n")
+        XCTAssertEqual(try gw(["map", "build", "-i", "-r", "hash:\(ours)"], input: "c 4\n").status, 0)
+        XCTAssertEqual(try postmap.dump("hash:\(ours)"), try postmap.dump("hash:\(theirs)"))
+    }
+
     func testModeFollowsSourceReadBitsNeverWrite() throws {
         for (mode, expected) in [(0o640, 0o640), (0o600, 0o600), (0o666, 0o644), (0o604, 0o604)] {
             let src = try write("m\(mode)", "k v\n", mode: mode)
