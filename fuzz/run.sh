@@ -10,8 +10,10 @@ corpus=fuzz/corpus-run
 mkdir -p "$out" "$corpus"
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*
 
-# The whole ConfigModel module (it imports no other package module), built with the fuzzer.
-mapfile -t sources < <(find Sources/ConfigModel -name '*.swift' | sort)
+# The whole ConfigModel module (it imports no other package module), built with the fuzzer from
+# a snapshot, so that editing the sources meanwhile cannot break the build.
+rm -rf "$out/src"; mkdir -p "$out/src"; cp -R Sources/ConfigModel "$out/src/"
+mapfile -t sources < <(find "$out/src/ConfigModel" -name '*.swift' | sort)
 if ! swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ConfigModel \
     fuzz/FuzzParser.swift "${sources[@]}" -o "$out/fuzz-parser" >"$out/build.log" 2>&1; then
     grep -v 'ld.gold: warning' "$out/build.log" >&2
