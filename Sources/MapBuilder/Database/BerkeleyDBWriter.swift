@@ -55,6 +55,11 @@ public final class BerkeleyDBWriter: MapWriter {
     deinit { abort() }
 
     public func append(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int) throws {
+        try RecordCheck.validate(key: key, value: value, line: line, table: name)
+        if sorter != nil {
+            sorter?.add(key: key, value: value, options: options.map, line: line)
+            return
+        }
         let nul = options.map.nul.writesNul
         if options.map.foldCase {
             KeyFolding.fold(key, smtputf8: options.map.smtputf8, into: &keyBuffer)
@@ -63,10 +68,6 @@ public final class BerkeleyDBWriter: MapWriter {
             keyBuffer.append(contentsOf: key)
         }
         if nul { keyBuffer.append(0) }
-        if sorter != nil {
-            sorter?.add(key: keyBuffer, value: value, nul: nul, line: line)
-            return
-        }
         valueBuffer.removeAll(keepingCapacity: true)
         valueBuffer.append(contentsOf: value)
         if nul { valueBuffer.append(0) }
