@@ -9,9 +9,10 @@ import Darwin
 /// unless replacing, trailing NUL by default, keys folded), into a temp file renamed over the
 /// target on `commit`.
 ///
-/// Tuned for bulk builds where postmap is not: the hash cache holds the whole table, `h_nelem`
-/// is the expected entry count (no bucket splits), pages are larger, and btree input is sorted
-/// before insertion so every put appends to the rightmost leaf (a small cache then suffices).
+/// Small tables are written record by record with libdb's defaults, like postmap. Bulk builds
+/// (`BuildPlan`) collect the records in a `SortedBatch` and insert them at `commit` in bucket
+/// (hash) or key (btree) order into a table sized up front, which is what makes a 1M-entry
+/// build several times faster than postmap (bench/maps.sh).
 public final class BerkeleyDBWriter: MapWriter {
     public let name: MapName
     public private(set) var warnings: [MapWarning] = []
@@ -110,13 +111,16 @@ public final class BerkeleyDBWriter: MapWriter {
 
     public func commit() throws { try commit(fingerprint: nil) }
 
-    /// Commits and tags the table with the source fingerprint (see `MapBuild`).
-    func commit(fingerprint: String?) throws {
+    /// Commits and tags the table with the source fingerprint (see `MapBuild`); `progress`
+    /// gets the fraction of a bulk build's inserts done.
+    func commit(fingerprint: String?, progress: ((Double) -> Void)? = nil) throws {
         guard let db, !finished else { throw MapError(.database, "\(name.databasePath): writer already closed") }
         do {
             if let batch = sorter {
                 sorter = nil
-                try batch.drain(policy: options.map.duplicates) { k, v, line in try put(k, v, line: line) }
+                try batch.drain(policy: options.map.duplicates, progress: progress) { k, v, line in
+                    try put(k, v, line: line)
+                }
                 warnings.sort { $0.line < $1.line }
             }
             self.db = nil
