@@ -111,13 +111,16 @@ public final class BerkeleyDBWriter: MapWriter {
 
     public func commit() throws { try commit(fingerprint: nil) }
 
-    /// Commits and tags the table with the source fingerprint (see `MapBuild`).
-    func commit(fingerprint: String?) throws {
+    /// Commits and tags the table with the source fingerprint (see `MapBuild`); `progress`
+    /// gets the fraction of a bulk build's inserts done.
+    func commit(fingerprint: String?, progress: ((Double) -> Void)? = nil) throws {
         guard let db, !finished else { throw MapError(.database, "\(name.databasePath): writer already closed") }
         do {
             if let batch = sorter {
                 sorter = nil
-                try batch.drain(policy: options.map.duplicates) { k, v, line in try put(k, v, line: line) }
+                try batch.drain(policy: options.map.duplicates, progress: progress) { k, v, line in
+                    try put(k, v, line: line)
+                }
                 warnings.sort { $0.line < $1.line }
             }
             self.db = nil

@@ -94,7 +94,7 @@ struct SortedBatch {
 
     /// Emits the records in the order above. With `.replace` only the last of equal keys is
     /// emitted.
-    consuming func drain(policy: DuplicatePolicy,
+    consuming func drain(policy: DuplicatePolicy, progress: ((Double) -> Void)? = nil,
                          _ emit: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, Int) throws -> Void) rethrows {
         let arena = self.arena
         try arena.withUnsafeBufferPointer { a in
@@ -114,6 +114,7 @@ struct SortedBatch {
             try recs.withUnsafeBufferPointer { r in
                 for k in r.indices {
                     if k + 16 < r.count { gw_prefetch(base + r[k + 16].keyOffset) }
+                    if k & 0xFFFF == 0, let progress { progress(Double(k) / Double(r.count)) }
                     let rec = r[k]
                     if policy == .replace, k + 1 < r.count {
                         let next = r[k + 1]
