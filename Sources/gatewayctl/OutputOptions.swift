@@ -46,9 +46,10 @@ enum Terminal {
     static func writeAll(_ fd: Int32, _ s: String) {
         var s = s
         s.withUTF8 { buf in
+            guard let base = buf.baseAddress else { return }
             var off = 0
             while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                let n = Glibc.write(fd, base + off, buf.count - off)
                 if n < 0 { if errno == EINTR { continue } else { return } }
                 off += n
             }
