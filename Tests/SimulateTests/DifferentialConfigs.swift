@@ -4,11 +4,11 @@ import TestSupport
 
 /// The configurations the differential test runs Postfix and the simulator on.
 ///
-/// Left out of this run, and why: DNS-dependent restrictions (reject_unknown_sender_domain,
-/// reject_unknown_recipient_domain, reject_rbl_client) need a DNS server the test's Postfix
-/// could reach without touching the network; and policyd-weight scores by DNS. Their lines are
-/// removed from the emitted seed main.cf before both Postfix and the simulator see it; the
-/// simulator's DNS handling is covered by fixture tests instead. postgrey runs for real.
+/// In `DifferentialTests` the DNS-dependent restrictions (reject_unknown_sender_domain,
+/// reject_unknown_recipient_domain, reject_rbl_client) are removed from the emitted seed
+/// main.cf before Postfix and the simulator see it: they are compared in
+/// `DNSDifferentialTests`, where Postfix runs in a network namespace with its own DNS server.
+/// policyd-weight (a DNS-based score) is left out of both. postgrey runs for real.
 struct DifferentialConfig {
     var name: String
     var mainCF: String
