@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "SMTPProbeTests", dependencies: ["SMTPProbe", "TestSupport"]),
         .testTarget(name: "SimulateTests", dependencies: ["ConfigModel", "SMTPProbe", "TestSupport"]),
         .testTarget(name: "GatewayctlCLITests", dependencies: ["TestSupport", "gatewayctl"]),
-        .testTarget(name: "MapBuilderTests", dependencies: ["MapBuilder", "TestSupport", "gatewayctl"],
+        .testTarget(name: "MapBuilderTests", dependencies: ["MapBuilder", "SMTPProbe", "TestSupport", "gatewayctl"],
                     exclude: ["Golden"]),
     ]
 )

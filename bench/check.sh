@@ -11,11 +11,12 @@ n="${2:-1000000}"
 out=bench/out/check
 rm -rf "$out"; mkdir -p "$out/postfix"
 
-swift build -c release --product gatewayctl >/dev/null
+build() { swift build "$@" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 2; }; }
+build -c release --product gatewayctl
 bin="$(swift build -c release --show-bin-path)/gatewayctl"
 # Start-up dominates a small check (dynamic loading of the Swift runtime and Foundation), so the
 # same code is also measured linked with a static Swift standard library.
-swift build -c release --static-swift-stdlib --build-path .build-static --product gatewayctl >/dev/null
+build -c release --static-swift-stdlib --build-path .build-static --product gatewayctl
 static_bin=.build-static/release/gatewayctl
 
 # Median wall-clock milliseconds of a command over $runs runs (after one warm-up run).

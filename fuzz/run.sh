@@ -10,10 +10,19 @@ corpus=fuzz/corpus-run
 mkdir -p "$out" "$corpus"
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*
 
-# The whole ConfigModel module (it imports no other package module), built with the fuzzer.
-mapfile -t sources < <(find Sources/ConfigModel -name '*.swift' | sort)
-if ! swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ConfigModel \
-    fuzz/FuzzParser.swift "${sources[@]}" -o "$out/fuzz-parser" >"$out/build.log" 2>&1; then
+# The whole ConfigModel module, built with the fuzzer from a snapshot (editing the sources
+# meanwhile cannot break the build). MapBuilder, which it imports, is built first as a plain
+# optimised module against the libdb and libpcre2 system modules.
+rm -rf "$out/src" "$out/modules"; mkdir -p "$out/src" "$out/modules"
+cp -R Sources/ConfigModel Sources/MapBuilder Sources/CPCRE2 Sources/CBerkeleyDB "$out/src/"
+mapfile -t mapbuilder < <(find "$out/src/MapBuilder" -name '*.swift' | sort)
+mapfile -t sources < <(find "$out/src/ConfigModel" -name '*.swift' | sort)
+cmods=(-I "$out/src/CPCRE2" -I "$out/src/CBerkeleyDB")
+if ! { swiftc -parse-as-library -O -wmo -module-name MapBuilder "${cmods[@]}" -emit-module \
+           -emit-module-path "$out/modules/MapBuilder.swiftmodule" -c "${mapbuilder[@]}" -o "$out/modules/MapBuilder.o" &&
+       swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ConfigModel "${cmods[@]}" -I "$out/modules" \
+           fuzz/FuzzParser.swift "${sources[@]}" "$out/modules/MapBuilder.o" -lpcre2-8 -ldb -o "$out/fuzz-parser"
+     } >"$out/build.log" 2>&1; then
     grep -v 'ld.gold: warning' "$out/build.log" >&2
     exit 2
 fi

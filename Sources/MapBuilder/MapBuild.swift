@@ -37,7 +37,8 @@ public enum MapBuild {
     static let fingerprintAttribute = "user.gatewayctl.source"
 
     /// Parses `name.path` with postmap's semantics and writes `name.databasePath` atomically with
-    /// postmap's mode rule. `progress(bytesDone, bytesTotal)` is called now and then.
+    /// postmap's mode rule. `progress(done, total)` is called now and then (units are arbitrary:
+    /// reading the source is the first half, a bulk build's inserts the second).
     public static func build(_ name: MapName, options: MapBuildOptions = MapBuildOptions(),
                              progress: ((Int, Int) -> Void)? = nil) throws -> MapBuildResult {
         guard name.type.isIndexed else {
@@ -65,11 +66,13 @@ public enum MapBuild {
                                        try writer.append(key: key, value: value, line: line)
                                        records += 1
                                        if records & 0xFFFF == 0, let progress, let start, let at = key.baseAddress {
-                                           progress(start.distance(to: at), bytes.count)
+                                           progress(start.distance(to: at), 2 * bytes.count)
                                        }
                                    })
-            try writer.commit(fingerprint: fingerprint)
-            progress?(bytes.count, bytes.count)
+            try writer.commit(fingerprint: fingerprint) { fraction in
+                progress?(bytes.count + Int(fraction * Double(bytes.count)), 2 * bytes.count)
+            }
+            progress?(2 * bytes.count, 2 * bytes.count)
             warnings.append(contentsOf: writer.warnings)
             warnings.sort { $0.line < $1.line }
             return MapBuildResult(name: name, warnings: warnings, count: writer.count, skipped: false,

@@ -17,7 +17,8 @@
 ///   `name.path` and writes `name.databasePath` (atomic, postmap's mode rule, incremental skip)
 ///   -> `MapBuildResult` (warnings, count, skipped). From memory (emitters):
 ///   `MapBuild.build(name, entries: [MapEntry], options: MapWriteOptions(...))` -> duplicate
-///   warnings.
+///   warnings. `MapBuild.update(name, input:options:)` is `postmap -i` (records added to the
+///   existing table, atomically).
 /// - Streaming writer: `let w = try openMapWriter(name, options: MapWriteOptions(...))`,
 ///   `try w.append(key:value:line:)` (String or bytes), `try w.commit()` (or `w.abort()`);
 ///   `w.warnings`. `BerkeleyDBWriter` is the hash/btree backend; cdb/lmdb plug in behind

@@ -6,6 +6,7 @@ public struct MapError: Error, Sendable, CustomStringConvertible {
         case unsupportedType // no backend for this table type (yet)
         case database        // libdb reported an error
         case regex           // a regex table could not be used
+        case invalidRecord   // a key or value no source line could hold (empty, NUL, newline)
     }
 
     public var kind: Kind

@@ -76,7 +76,8 @@ struct Build: ParsableCommand {
         let g = document.gateway.identity
         summary("built \(g.hostname) for \(g.platform.rawValue), Postfix \(g.postfix): "
                 + "\(tree.files.count) files, \(tree.maps.count) tables -> \(out) "
-                + "(\(report.written.count) written, \(report.unchanged.count) unchanged)")
+                + "(\(report.written.count) written, \(report.unchanged.count) unchanged"
+                + (report.removed.isEmpty ? ")" : ", \(report.removed.count) removed)"))
     }
 
     /// `--diff` / `--check`: what the build would change in DIR.
@@ -96,6 +97,8 @@ struct Build: ParsableCommand {
                 }
             case .changed(let old):
                 if diff, let new { text += UnifiedDiff.diff(old: old, new: new, oldName: "a/" + path, newName: "b/" + path) }
+            case .obsolete:
+                if diff { text += "Only in \(out): \(path) (no longer part of the gateway; the build deletes it)\n" }
             }
         }
         let stale = statuses.filter { $0.status != .same }.map(\.path)

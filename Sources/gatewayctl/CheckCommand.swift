@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import ConfigModel
 
@@ -20,6 +21,13 @@ struct Check: ParsableCommand {
         var diagnostics = loaded.diagnostics
         if let document = loaded.document {
             diagnostics += GatewayChecker.check(document)
+            // The Postfix rules (open-relay first) on the files this gateway compiles to.
+            if !diagnostics.contains(where: { $0.severity == .error }) {
+                let base = (config as NSString).deletingLastPathComponent
+                if let tree = try? GatewayEmitter.emit(document.gateway, baseDirectory: base.isEmpty ? "." : base) {
+                    diagnostics += PostfixLinter.lint(emitted: tree, version: document.gateway.identity.postfix)
+                }
+            }
         }
         let status = output.report(diagnostics)
         throw loaded.unreadable ? InputFailure.exitCode : status

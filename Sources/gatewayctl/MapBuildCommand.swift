@@ -5,8 +5,11 @@ import MapBuilder
 struct MapBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Build FILE.db from FILE for each table (postmap's format, warnings and flags).",
+        abstract: "Build FILE.db from FILE for each table (postmap's format, warnings and flags); check pcre/regexp tables.",
         discussion: """
+        pcre: and regexp: tables are not built (Postfix reads them as they are): they are compiled \
+        and their warnings reported, nothing is written.
+
         The table is written beside the target, fsynced and renamed over it: readers see the old \
         or the new table, never a mix, and the old one stays when anything fails. The mode follows \
         the source's group/other read bits. A table built from the same content is skipped unless \
@@ -27,6 +30,9 @@ struct MapBuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Rebuild even when the table is up to date.")
     var force = false
 
+    @Flag(name: .customShort("i"), help: "Incremental: add records read from stdin to the (one) table.")
+    var incremental = false
+
     @Flag(name: .long, help: "Exit 1 when there is any warning.")
     var strict = false
 
@@ -34,8 +40,8 @@ struct MapBuildCommand: ParsableCommand {
     var maps: [MapName]
 
     func validate() throws {
-        for map in maps where !map.type.isIndexed {
-            throw ValidationError("`\(map)`: \(map.type.rawValue) tables are read as they are; use `gatewayctl map query`")
+        if incremental && (maps.count != 1 || maps.contains { !$0.type.isIndexed }) {
+            throw ValidationError("-i takes exactly one hash or btree TYPE:FILE")
         }
     }
 
@@ -49,10 +55,19 @@ struct MapBuildCommand: ParsableCommand {
         for map in maps {
             let bar = ProgressBar(label: map.path)
             do {
-                let result = try MapBuild.build(map, options: options, progress: bar.update)
+                let warnings: [MapWarning]
+                switch map.type {
+                case .pcre, .regexp:
+                    warnings = try RegexTable.parse(contentsOf: map.path, flavor: map.type == .pcre ? .pcre : .regexp).warnings
+                default:
+                    let result = incremental
+                        ? try MapBuild.update(map, input: StandardInput.bytes(), options: options)
+                        : try MapBuild.build(map, options: options, progress: bar.update)
+                    warnings = result.warnings
+                }
                 bar.finish()
-                MapOutput.warnings(result.warnings)
-                warned = warned || !result.warnings.isEmpty
+                MapOutput.warnings(warnings)
+                warned = warned || !warnings.isEmpty
             } catch let error as MapError {
                 bar.finish()
                 MapOutput.failure(error.message)

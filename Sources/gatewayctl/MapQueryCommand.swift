@@ -1,5 +1,8 @@
 import ArgumentParser
 import MapBuilder
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `gatewayctl map query TYPE:FILE KEY...`: postmap -q, including pcre: and regexp: tables.
 struct MapQueryCommand: ParsableCommand {
@@ -68,6 +71,18 @@ struct MapQueryCommand: ParsableCommand {
 }
 
 enum StandardInput {
+    /// All of stdin as bytes.
+    static func bytes() -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
+    }
+
     /// stdin split into lines (newline removed, like postmap's vstring_get_nonl).
     static func lines() -> [String] {
         var lines: [String] = []

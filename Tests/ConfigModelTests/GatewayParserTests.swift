@@ -103,6 +103,8 @@ final class GatewayParserTests: XCTestCase {
             ("[checks]\nwarn-only = reject_invalid_hostname\n", "GW1013"),
             ("[helo]\n/^x/z = REJECT\n", "GW1013"),
             ("[aliases]\npostmaster = nobody\n", "GW1013"),
+            ("[checks]\nfqdn = helo, sender, HELO\n", "GW1011"),
+            ("[helo]\n/^a\u{1}b/ = REJECT\n", "GW1014"),
         ]
         for (section, id) in cases {
             // A second `[gateway]` would be a duplicate section: extend the first one instead.

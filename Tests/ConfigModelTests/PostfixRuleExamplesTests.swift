@@ -10,8 +10,7 @@ extension RuleExamplesTests {
     static var postfixCases: [RuleCase] {
         RuleRegistry.postfixRules.map { rule in
             RuleCase(description: type(of: rule).description, run: { dir, _ in
-                guard let config = try? PostfixConfigSet.load(directory: dir.path) else { return [] }
-                return rule.check(config)
+                LintTarget.resolve([dir.path], version: nil).configs.flatMap { rule.check($0) }
             }, needsCleanParse: false)
         }
     }

@@ -27,3 +27,37 @@ final class HashWriterTests: XCTestCase {
         XCTAssertEqual(Set(try reader.dump().map { "\($0.key)\t\($0.value)" }), try postmap.dump("hash:\(name.path)"))
     }
 }
+
+/// db_dump shows the raw records postmap -s hides: the trailing NUL, or its absence with -n.
+final class RawFormatTests: XCTestCase {
+    func testTrailingNulAndTypeAsDbDumpSeesThem() throws {
+        let dbDump = try TestSupport.requireTool("db_dump", package: "db-util")
+        let dir = try TestSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (type, nul, header) in [(MapType.hash, NulTermination.auto, "type=hash"), (.btree, .never, "type=btree")] {
+            let name = MapName(type: type, path: dir.appendingPathComponent("t-\(type.rawValue)").path)
+            try MapBuild.build(name, entries: [MapEntry(key: "Usuario1@Example.com", value: "OK", line: 1)],
+                               options: MapWriteOptions(map: MapOptions(nul: nul)))
+            let dump = try Spawn.run(dbDump, ["-p", name.databasePath])
+            XCTAssertEqual(dump.status, 0, dump.stderr)
+            XCTAssertTrue(dump.stdout.contains(header), dump.stdout)
+            let records = dump.stdout.split(separator: "\n").filter { $0.hasPrefix(" ") }.map { String($0.dropFirst()) }
+            XCTAssertEqual(records, nul == .never ? ["usuario1@example.com", "OK"] : ["usuario1@example.com\\00", "OK\\00"])
+        }
+    }
+}
+
+final class RecordCheckTests: XCTestCase {
+    func testRecordsNoSourceCouldHoldAreRejectedAndNothingIsWritten() throws {
+        let dir = try TestSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let name = MapName(type: .hash, path: dir.appendingPathComponent("t").path)
+        for (key, value) in [("a\u{0}b", "OK"), ("k", "OK\nREJECT"), ("", "OK"), ("k", "")] {
+            XCTAssertThrowsError(try MapBuild.build(name, entries: [MapEntry(key: key, value: value, line: 3)])) { error in
+                XCTAssertEqual((error as? MapError)?.kind, .invalidRecord, "\(error)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: name.databasePath))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
+    }
+}

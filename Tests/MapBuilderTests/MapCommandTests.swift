@@ -74,7 +74,13 @@ final class MapCommandTests: XCTestCase {
         XCTAssertEqual(q.stdout, "OK mail host\n")
         XCTAssertEqual(q.stderr, "\(table):2:4: warning: unknown regexp option \"q\": skipping this rule\n")
         XCTAssertEqual(try gw(["map", "query", "regexp:\(table)", "other"]).status, 1)
-        XCTAssertEqual(try gw(["map", "build", "pcre:\(table)"]).status, 64)
+        // build on a regex table checks it: warnings, nothing written, --strict fails.
+        let check = try gw(["map", "build", "pcre:\(table)"])
+        XCTAssertEqual(check.status, 0)
+        XCTAssertEqual(check.stderr, q.stderr)
+        XCTAssertEqual(try gw(["map", "build", "--strict", "regexp:\(table)"]).status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: table + ".db"))
+        XCTAssertEqual(try gw(["map", "build", "-i", "pcre:\(table)"]).status, 64)
         XCTAssertEqual(try gw(["map", "build", "-N", "-n", "hash:\(table)"]).status, 64)
         XCTAssertEqual(try gw(["map", "dump", "regexp:\(table)"]).status, 64)
         XCTAssertEqual(try gw(["map", "build", "nosuchtype:\(table)"]).status, 64)
@@ -84,6 +90,24 @@ final class MapCommandTests: XCTestCase {
         XCTAssertEqual(try gw(["map", "query", "hash:\(dir.path)/missing", "k"]).status, 2)
     }
 
+    func testIncrementalFromStdinMatchesPostmapI() throws {
+        let theirs = try write("inc-a", "a 1\nb 2\n")
+        let ours = try write("inc-b", "a 1\nb 2\n")
+        _ = try postmap.build("hash:\(theirs)")
+        XCTAssertEqual(try gw(["map", "build", "hash:\(ours)"]).status, 0)
+        let input = "A 9\nc 3\nbad\n"
+        let expected = try postmap.run(["-i", "hash:\(theirs)"], input: input)
+        let actual = try gw(["map", "build", "-i", "hash:\(ours)"], input: input)
+        XCTAssertEqual(actual.status, 0, actual.stderr)
+        XCTAssertEqual(Postmap.warnings(expected.stderr).count, 2)
+        XCTAssertEqual(actual.stderr, "stdin:1:1: warning: duplicate entry: \"a\"\n"
+                                      + "stdin:3:4: warning: expected format: key whitespace value\n")
+        XCTAssertEqual(try postmap.dump("hash:\(ours)"), try postmap.dump("hash:\(theirs)"))
+        _ = try postmap.run(["-i", "-r", "hash:\(theirs)"], input: "c 4\n")
+        XCTAssertEqual(try gw(["map", "build", "-i", "-r", "hash:\(ours)"], input: "c 4\n").status, 0)
+        XCTAssertEqual(try postmap.dump("hash:\(ours)"), try postmap.dump("hash:\(theirs)"))
+    }
+
     func testModeFollowsSourceReadBitsNeverWrite() throws {
         for (mode, expected) in [(0o640, 0o640), (0o600, 0o600), (0o666, 0o644), (0o604, 0o604)] {
             let src = try write("m\(mode)", "k v\n", mode: mode)
@@ -91,6 +115,16 @@ final class MapCommandTests: XCTestCase {
             let attrs = try FileManager.default.attributesOfItem(atPath: src + ".db")
             XCTAssertEqual((attrs[.posixPermissions] as? Int), expected, "source mode \(String(mode, radix: 8))")
         }
+    }
+
+    func testTableBelongsToTheSourceOwnerWhenRunAsRoot() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root (postmap's owner rule applies to root only)") }
+        let src = try write("owned", "k v\n")
+        XCTAssertEqual(chown(src, 65534, 65534), 0)
+        XCTAssertEqual(try gw(["map", "build", "hash:\(src)"]).status, 0)
+        let attrs = try FileManager.default.attributesOfItem(atPath: src + ".db")
+        XCTAssertEqual(attrs[.ownerAccountID] as? UInt, 65534)
+        XCTAssertEqual(attrs[.groupOwnerAccountID] as? UInt, 65534)
     }
 
     func testRefusesSymlinkTargetAndKeepsIt() throws {

@@ -57,6 +57,18 @@ final class PostmapDifferentialTests: XCTestCase {
         }
     }
 
+    /// Above `BuildPlan.bulkThreshold` records the writer sorts (bucket order for hash, key
+    /// order for btree) before inserting: duplicates, -r and -w must still behave as postmap.
+    func testBulkSortedBuildsMatchPostmap() throws {
+        let postmap = try Postmap()
+        defer { postmap.cleanup() }
+        var generator = SourceGenerator(seed: 7)
+        let source = generator.source(lines: 26_000)
+        for (type, flags) in [(MapType.hash, [String]()), (.hash, ["-r"]), (.hash, ["-w", "-f"]), (.btree, []), (.btree, ["-r", "-n"])] {
+            try compare(source, type: type, flags: flags, postmap: postmap, label: "bulk \(type) \(flags)", queries: true)
+        }
+    }
+
     func testSMTPUTF8CasefoldAndNonUTF8Lines() throws {
         let postmap = try Postmap(smtputf8: true)
         defer { postmap.cleanup() }

@@ -45,6 +45,8 @@ enum MainCfEmitter {
         if let cf = g.contentFilter {
             out += "\n# After queue: every accepted message goes through amavisd-new (ClamAV, SpamAssassin).\n"
             out += "content_filter = \(AmavisWiring.transport):\(nextHop(cf.listen))\n"
+            out += "# Aliases expand at reinjection, after the filter: amavis sees the original recipients.\n"
+            out += "receive_override_options = no_address_mappings\n"
         }
 
         if !p.postfixDirectories.isEmpty {

@@ -82,7 +82,9 @@ enum MasterCfEmitter {
         var reinject = Service(name: try ConfigText.token(cf.reinject.description, at: "content-filter.reinject"),
                                type: "inet", priv: "n", unpriv: "-", wakeup: "-", maxproc: "-", command: "smtpd",
                                since: .init(2, 0))
-        var o = ["content_filter=", "local_recipient_maps=", "relay_recipient_maps=", "smtpd_restriction_classes=",
+        // Recipients were validated before the filter; `no_unknown_recipient_checks` below skips
+        // the lookups here, so the recipient maps stay as main.cf has them.
+        var o = ["content_filter=", "smtpd_restriction_classes=",
                  "smtpd_delay_reject=no", "smtpd_client_restrictions=permit_mynetworks,reject",
                  "smtpd_helo_restrictions=", "smtpd_sender_restrictions=",
                  "smtpd_recipient_restrictions=permit_mynetworks,reject"]

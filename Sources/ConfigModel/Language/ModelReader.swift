@@ -29,13 +29,12 @@ struct ModelReader {
     /// key-less entries. `path(key)` spans are recorded for every value.
     struct Fields {
         var section: String
-        var header: SourceSpan?
         var values: [String: Token] = [:]
         subscript(_ key: String) -> Token? { values[key] }
     }
 
     mutating func fields(_ raw: RawSection?, _ name: String, entries: [RawEntry]? = nil) -> Fields {
-        var f = Fields(section: name, header: raw?.name.span)
+        var f = Fields(section: name)
         guard let raw, let schema = SectionSchema.section(name) else { return f }
         var firstSpan: [String: SourceSpan] = [:]
         for e in entries ?? raw.entries {
@@ -234,12 +233,21 @@ struct ModelReader {
         return t.text
     }
 
-    /// Comma-separated items; `name` is the key path for item spans (`relay.domains[0]`).
+    /// Comma-separated items; `name` is the key path for item spans (`relay.domains[0]`). An item
+    /// listed twice (compared case-insensitively) is an error: it hides an intended other value.
     mutating func items<T>(_ t: Token, _ name: String, _ convert: (inout ModelReader, Token) -> T?) -> [T]? {
         var out: [T] = []
         var ok = true
+        var seen: [String: SourceSpan] = [:]
         for (i, item) in t.commaItems().enumerated() {
             spans["\(name)[\(i)]"] = item.span
+            if let first = seen[item.text.lowercased()] {
+                error(.duplicateKey, "`\(item.text)` is listed twice", item.span,
+                      notes: [.init("first listed here", at: first)], fix: "remove one of the two")
+                ok = false
+                continue
+            }
+            seen[item.text.lowercased()] = item.span
             if let v = convert(&self, item) { out.append(v) } else { ok = false }
         }
         return ok ? out : nil

@@ -41,6 +41,7 @@ public enum LintTarget {
                         if fm.fileExists(atPath: p) { c.companions[f] = p }
                     }
                 }
+                if path.hasSuffix("conf.d") || path.hasSuffix("conf.d/") { c.companions["amavis"] = path }
                 for d in amavisDirs where c.companions["amavis"] == nil {
                     let p = PostfixConfigSet.joinPath(path, d)
                     if fm.fileExists(atPath: p) { c.companions["amavis"] = p }
@@ -52,14 +53,27 @@ public enum LintTarget {
             let dir = (path as NSString).deletingLastPathComponent
             let root = dir.isEmpty ? "." : dir
             switch name {
-            case "main.cf", "master.cf":
-                guard let c = load(directory: root, version: version) else { result.unreadable.append(path); continue }
+            case _ where name.hasPrefix("main.cf") || name.hasPrefix("master.cf"):
+                // A named main.cf (or main.cf.dist) with the master.cf beside it, or the reverse.
+                let isMain = name.hasPrefix("main.cf")
+                let mainPath = isMain ? path : PostfixConfigSet.joinPath(root, "main.cf")
+                let masterPath = isMain ? PostfixConfigSet.joinPath(root, "master.cf") : path
+                guard let mainBytes = fm.contents(atPath: mainPath) ?? (isMain ? nil : Data()) else {
+                    result.unreadable.append(path)
+                    continue
+                }
+                let master = fm.contents(atPath: masterPath).map { MasterCf(file: masterPath, bytes: Array($0)) }
+                let mainCf = MainCf(file: mainPath, bytes: Array(mainBytes))
+                var c = PostfixConfigSet(root: root, mainCf: mainCf, masterCf: master,
+                                         version: version ?? mainCf.declaredVersion ?? PostfixVersion(3, 7))
+                c.hasMainCf = isMain || fm.fileExists(atPath: mainPath)
                 add(c)
             default:
                 var c = PostfixConfigSet(root: root, mainCf: MainCf(file: PostfixConfigSet.joinPath(root, "main.cf"), text: ""),
                                          version: version ?? PostfixVersion(3, 7))
                 c.hasMainCf = false
-                if name == "clamd.conf" || name == "freshclam.conf" { c.companions[name] = path }
+                if name.hasPrefix("clamd.conf") { c.companions["clamd.conf"] = path }
+                else if name.hasPrefix("freshclam.conf") { c.companions["freshclam.conf"] = path }
                 else if name.hasPrefix("amavisd") || dir.hasSuffix("conf.d") { c.companions["amavis"] = path }
                 else { c.companions["map"] = path }
                 add(c)

@@ -10,6 +10,8 @@ import Darwin
 /// temporaries and the directories this run created, so the previous output stays untouched.
 /// Never writes through a symlink: a symlink anywhere inside the tree is an error. Unchanged
 /// files are not rewritten (their mtimes, and Postfix's view of them, stay as they were).
+/// `.gatewayctl-tree` at the root lists what the last build wrote, so a file the gateway no
+/// longer needs (e.g. `access_clients` after `[clients]` was removed) is deleted, not left behind.
 public enum TreeWriter {
     /// Builds `sourcePath + ".db"` from the source at `sourcePath` (MapBuilder's job) and
     /// returns its warnings as (line, message).
@@ -19,6 +21,8 @@ public enum TreeWriter {
         /// Relative paths written (sources and `.db` files), sorted.
         public var written: [String] = []
         public var unchanged: [String] = []
+        /// Files of an earlier build that the tree no longer has, deleted.
+        public var removed: [String] = []
         /// Table warnings (e.g. duplicate keys), as `path:line: message` of the final path.
         public var warnings: [String] = []
     }
@@ -34,6 +38,27 @@ public enum TreeWriter {
         case same
         case missing
         case changed(old: String)
+        /// Written by an earlier build, no longer part of the tree: the next build deletes it.
+        case obsolete
+    }
+
+    /// The manifest of the last build, relative to the root.
+    public static let manifestName = ".gatewayctl-tree"
+
+    /// Relative paths the tree consists of on disk (sources, and `.db` files when built).
+    static func paths(of tree: EmittedTree, databases: Bool) -> [String] {
+        tree.files.flatMap { f in databases && f.map?.kind.needsDatabase == true ? [f.path, f.path + ".db"] : [f.path] }.sorted()
+    }
+
+    /// Files the previous build's manifest lists that `current` no longer has and that still exist.
+    static func obsolete(in root: String, current: [String]) -> [String] {
+        guard let manifest = readIfRegular(root + "/" + manifestName) else { return [] }
+        let keep = Set(current)
+        return manifest.split(separator: "\n").map(String.init).filter { p in
+            guard !keep.contains(p), !p.hasPrefix("/"), !p.split(separator: "/").contains("..") else { return false }
+            var st = stat()
+            return lstat(root + "/" + p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        }.sorted()
     }
 
     /// Per file of the tree, relative path and status. With `databases`, the `.db` of each hash
@@ -53,6 +78,7 @@ public enum TreeWriter {
                 out.append((f.path + ".db", ok ? .same : .missing))
             }
         }
+        for p in obsolete(in: root, current: paths(of: tree, databases: databases)) { out.append((p, .obsolete)) }
         return out
     }
 
@@ -62,7 +88,13 @@ public enum TreeWriter {
         do {
             try job.prepareRoot()
             for f in tree.files { try job.stage(f, buildDatabase: buildDatabase) }
+            let current = paths(of: tree, databases: buildDatabase != nil)
+            let gone = obsolete(in: root, current: current)
+            try job.stage(EmittedFile(path: manifestName, contents: current.map { $0 + "\n" }.joined()), buildDatabase: nil)
+            job.report.written.removeAll { $0 == manifestName }
+            job.report.unchanged.removeAll { $0 == manifestName }
             try job.commit()
+            for p in gone where unlink(root + "/" + p) == 0 { job.report.removed.append(p) }
         } catch {
             job.rollback()
             throw error

@@ -57,10 +57,19 @@ public struct AccessTable: Sendable {
             let local = config.localPath(rest, in: scope)
             table.localPath = local
             if let bytes = config.readFile(local) {
-                let source = MapSource.parse(bytes: bytes, file: local, options: MapOptions(foldCase: type != "cidr"))
+                let options = MapOptions(foldCase: type != "cidr")
+                let source = MapSource.parse(bytes: bytes, file: local, options: options)
                 table.kind = type == "cidr" ? .cidr : .indexed
                 table.warnings = source.warnings
-                table.entries = source.entries.map {
+                // Indexed tables keep the FIRST of duplicate keys, as postmap builds them;
+                // cidr tables are read in order, first match wins.
+                var entries = source.entries
+                if type != "cidr" {
+                    let (unique, duplicates) = Self.firstWins(source.entries, file: local)
+                    table.warnings += duplicates
+                    entries = unique
+                }
+                table.entries = entries.map {
                     AccessTableEntry(key: $0.key, value: $0.value,
                                      span: SourceSpan(file: local, line: $0.line, column: 1,
                                                       endColumn: 1 + $0.key.utf8.count))
@@ -96,11 +105,72 @@ public struct AccessTable: Sendable {
     }
 }
 
+extension AccessTable {
+    /// postmap's duplicate handling (the first entry wins, each later one is a warning), with
+    /// keys folded as Postfix folds fixed-key tables. Sized up front: a 1,000,000-entry table
+    /// must not rehash its index a dozen times.
+    static func firstWins(_ entries: [MapEntry], file: String) -> ([MapEntry], [MapWarning]) {
+        // Index by a 64-bit FNV-1a hash of the folded key (cheap to hash and to store); a hash
+        // shared by two different keys falls back to an exact index of the later key.
+        var first = [UInt64: Int](minimumCapacity: entries.count)
+        var collided: [String: Int] = [:]
+        var out: [MapEntry] = []
+        out.reserveCapacity(entries.count)
+        var warnings: [MapWarning] = []
+        for e in entries {
+            let key = fold(e.key)
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for c in key.utf8 { h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01b3 }
+            var duplicate = false
+            if let j = first[h] {
+                if out[j].key == key { duplicate = true }
+                else if collided[key] != nil { duplicate = true }
+                else { collided[key] = out.count }
+            } else {
+                first[h] = out.count
+            }
+            if duplicate {
+                warnings.append(MapWarning(kind: .duplicateEntry, file: file, line: e.line, column: 1,
+                                           message: "duplicate entry: \"\(key)\"",
+                                           postmapText: "\(file).db: duplicate entry: \"\(key)\""))
+                continue
+            }
+            out.append(MapEntry(key: key, value: e.value, line: e.line))
+        }
+        return (out, warnings)
+    }
+
+    /// ASCII lower case for ASCII keys (the common case), Unicode lower case otherwise.
+    static func fold(_ key: String) -> String {
+        var needs = false
+        for c in key.utf8 {
+            if c >= 0x80 { return key.lowercased() }
+            if c >= 0x41 && c <= 0x5a { needs = true }
+        }
+        guard needs else { return key }
+        return String(decoding: key.utf8.map { $0 >= 0x41 && $0 <= 0x5a ? $0 + 0x20 : $0 }, as: UTF8.self)
+    }
+}
+
 /// Tables read during one lint run, so a table that several services or lists name is parsed
-/// once (a 1,000,000-entry map must not be read per service).
+/// once (a 1,000,000-entry map must not be read per service), and relay analyses that several
+/// rules share.
 public final class AccessTableCache: @unchecked Sendable {
     private var tables: [String: AccessTable] = [:]
+    private var analyses: [String: RelayAnalysis] = [:]
     private let lock = NSLock()
+
+    /// The relay analysis of a service (nil: main.cf alone), computed once per run.
+    func analysis(_ key: String, _ make: () -> RelayAnalysis) -> RelayAnalysis {
+        lock.lock()
+        if let a = analyses[key] { lock.unlock(); return a }
+        lock.unlock()
+        let a = make()
+        lock.lock()
+        analyses[key] = a
+        lock.unlock()
+        return a
+    }
     public init() {}
 
     public func table(_ reference: String, config: PostfixConfigSet, scope: ParameterScope, at span: SourceSpan?) -> AccessTable {

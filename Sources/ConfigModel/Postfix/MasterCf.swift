@@ -4,6 +4,8 @@ public struct MasterOverride: Sendable {
     public var value: String
     /// The whole `-o ...` argument (for findings about the override).
     public var span: SourceSpan
+    /// Just the parameter name.
+    public var nameSpan: SourceSpan
     /// Just the value; list items inside it get sub-spans via `valueSpan(_:_:)`.
     public var valueSpan: SourceSpan
     var line: LogicalLine
@@ -127,6 +129,7 @@ public struct MasterCf: Sendable {
             service.overrides.append(MasterOverride(
                 name: text(r.lowerBound..<nameEnd), value: text(vs..<r.upperBound),
                 span: line.span(optStart, argRange?.upperBound ?? r.upperBound),
+                nameSpan: line.span(r.lowerBound, nameEnd),
                 valueSpan: line.span(vs, r.upperBound), line: line, valueOffset: vs))
         }
         services.append(service)

@@ -36,7 +36,7 @@ public struct RelayListWalk: Sendable {
 public struct RelayAnalysis: Sendable {
     /// The services to analyse: master.cf's smtpd services, or main.cf alone without master.cf.
     public static func services(of config: PostfixConfigSet) -> [MasterService?] {
-        guard config.hasMainCf || config.masterCf != nil else { return [] }
+        guard config.hasMainCf else { return [] }
         let s = config.smtpdServices
         return s.isEmpty ? [nil] : s.map { $0 }
     }
@@ -56,6 +56,11 @@ public struct RelayAnalysis: Sendable {
                                              "defer", "defer_if_permit", "check_relay_domains"]
 
     public static func analyze(_ config: PostfixConfigSet, service: MasterService?) -> RelayAnalysis {
+        let key = service.map { "\($0.name)/\($0.type)@\($0.span.line)" } ?? ""
+        return config.tables.analysis(key) { compute(config, service: service) }
+    }
+
+    static func compute(_ config: PostfixConfigSet, service: MasterService?) -> RelayAnalysis {
         let scope = config.parameters(for: service)
         var walker = RestrictionWalker(config: config, scope: scope)
         let lists = scope.relayListsInOrder.map { walker.walkRelayList($0) }
@@ -205,20 +210,21 @@ struct RestrictionWalker {
         }
         let subject = Self.subject(of: info.name)
         for entry in table.entries {
+            // Most entries of a big table reject or continue: classify from the bytes first and
+            // build the trigger text only for the ones that matter.
+            let action = Self.classify(entry.value)
+            if action == .continues { continue }
             let value = entry.value.trimmingPostfixSpace()
             let trigger = Self.trigger(subject: subject, key: entry.key, table: table)
             let anyone = Self.attackerControlled(subject: subject, key: entry.key, table: table, value: value)
-            if PostfixKnowledge.accessActionPermits(value) {
-                let action = value.split(separator: " ").first.map(String.init) ?? value
+            if action == .permits {
+                let word = value.split(separator: " ").first.map(String.init) ?? value
                 add(trigger, anyone, [.init("`\(entry.key)` maps to `\(value)`, which permits", at: entry.span)],
-                    "move `\(text)` after `reject_unauth_destination`, or change `\(action)` to `DUNNO`")
+                    "move `\(text)` after `reject_unauth_destination`, or change `\(word)` to `DUNNO`")
                 continue
             }
             // A value that is a restriction list or class is evaluated in place (depth <= 100).
-            let first = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).first.map(String.init) ?? ""
-            let upper = first.uppercased()
-            guard !first.isEmpty, !PostfixKnowledge.accessActions.contains(upper),
-                  !(first.count == 3 && first.allSatisfy { $0.isASCII && $0.isNumber }), depth < 100 else { continue }
+            guard depth < 100 else { continue }
             let items = PostfixList.split(value).map { ListItem(text: $0, span: entry.span, parameter: table.reference) }
             var inner = RelayListWalk(parameter: table.reference)
             walkItems(items, stage: subject.stage, into: &inner, depth: depth + 1,
@@ -232,6 +238,32 @@ struct RestrictionWalker {
             }
         }
         return out
+    }
+
+    enum ValueAction { case permits, continues, restrictions }
+
+    /// What an access(5) value does, from its first word: OK, RELAY, DISCARD and a bare number
+    /// permit; other actions and `NNN text` replies do not; anything else is a restriction list.
+    static func classify(_ value: String) -> ValueAction {
+        var u = value.utf8[...]
+        while let f = u.first, f == 0x20 || f == 0x09 { u = u.dropFirst() }
+        while let l = u.last, l == 0x20 || l == 0x09 || l == 0x0d { u = u.dropLast() }
+        let word = u.prefix { $0 != 0x20 && $0 != 0x09 && $0 != 0x2c }
+        guard !word.isEmpty else { return .continues }
+        if word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return word.count == u.count ? .permits : .continues
+        }
+        var upper = [UInt8]()
+        upper.reserveCapacity(word.count)
+        for c in word { upper.append(c >= 0x61 && c <= 0x7a ? c - 0x20 : c) }
+        switch upper.count {
+        case 2 where upper == Array("OK".utf8): return .permits
+        case 5 where upper == Array("RELAY".utf8): return .permits
+        case 7 where upper == Array("DISCARD".utf8): return .permits
+        default: break
+        }
+        let w = String(decoding: upper, as: UTF8.self)
+        return PostfixKnowledge.accessActions.contains(w) ? .continues : .restrictions
     }
 
     enum Subject {

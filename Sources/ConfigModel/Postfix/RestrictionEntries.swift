@@ -44,10 +44,22 @@ extension PostfixConfigSet {
     /// main.cf alone, then every smtpd service with `-o` overrides: the scopes whose
     /// restriction lists a rule should look at. Findings are deduplicated by the caller.
     public var lintScopes: [ParameterScope] {
-        guard hasMainCf || masterCf != nil else { return [] }
+        guard hasMainCf else { return [] }
         var out = [parameters(for: nil)]
         for s in smtpdServices where !s.overrides.isEmpty { out.append(parameters(for: s)) }
         return out
+    }
+}
+
+extension ParameterScope {
+    /// True for main.cf alone and for smtpd services on the public SMTP ports (or postscreen's
+    /// `pass` service): the listeners that the Internet talks to. A re-injection listener on
+    /// 127.0.0.1:10025 deliberately overrides checks the public service must keep.
+    public var isPublicListener: Bool {
+        guard let s = service else { return true }
+        if s.type == "pass" { return true }
+        let port = s.name.split(separator: ":").last.map(String.init) ?? s.name
+        return ["smtp", "25", "submission", "587", "smtps", "submissions", "465"].contains(port)
     }
 }
 

@@ -9,9 +9,10 @@ import Darwin
 /// unless replacing, trailing NUL by default, keys folded), into a temp file renamed over the
 /// target on `commit`.
 ///
-/// Tuned for bulk builds where postmap is not: the hash cache holds the whole table, `h_nelem`
-/// is the expected entry count (no bucket splits), pages are larger, and btree input is sorted
-/// before insertion so every put appends to the rightmost leaf (a small cache then suffices).
+/// Small tables are written record by record with libdb's defaults, like postmap. Bulk builds
+/// (`BuildPlan`) collect the records in a `SortedBatch` and insert them at `commit` in bucket
+/// (hash) or key (btree) order into a table sized up front, which is what makes a 1M-entry
+/// build several times faster than postmap (bench/maps.sh).
 public final class BerkeleyDBWriter: MapWriter {
     public let name: MapName
     public private(set) var warnings: [MapWarning] = []
@@ -55,6 +56,11 @@ public final class BerkeleyDBWriter: MapWriter {
     deinit { abort() }
 
     public func append(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int) throws {
+        try RecordCheck.validate(key: key, value: value, line: line, table: name)
+        if sorter != nil {
+            sorter?.add(key: key, value: value, options: options.map, line: line)
+            return
+        }
         let nul = options.map.nul.writesNul
         if options.map.foldCase {
             KeyFolding.fold(key, smtputf8: options.map.smtputf8, into: &keyBuffer)
@@ -63,10 +69,6 @@ public final class BerkeleyDBWriter: MapWriter {
             keyBuffer.append(contentsOf: key)
         }
         if nul { keyBuffer.append(0) }
-        if sorter != nil {
-            sorter?.add(key: keyBuffer, value: value, nul: nul, line: line)
-            return
-        }
         valueBuffer.removeAll(keepingCapacity: true)
         valueBuffer.append(contentsOf: value)
         if nul { valueBuffer.append(0) }
@@ -109,13 +111,16 @@ public final class BerkeleyDBWriter: MapWriter {
 
     public func commit() throws { try commit(fingerprint: nil) }
 
-    /// Commits and tags the table with the source fingerprint (see `MapBuild`).
-    func commit(fingerprint: String?) throws {
+    /// Commits and tags the table with the source fingerprint (see `MapBuild`); `progress`
+    /// gets the fraction of a bulk build's inserts done.
+    func commit(fingerprint: String?, progress: ((Double) -> Void)? = nil) throws {
         guard let db, !finished else { throw MapError(.database, "\(name.databasePath): writer already closed") }
         do {
             if let batch = sorter {
                 sorter = nil
-                try batch.drain(policy: options.map.duplicates) { k, v, line in try put(k, v, line: line) }
+                try batch.drain(policy: options.map.duplicates, progress: progress) { k, v, line in
+                    try put(k, v, line: line)
+                }
                 warnings.sort { $0.line < $1.line }
             }
             self.db = nil

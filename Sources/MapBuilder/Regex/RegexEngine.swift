@@ -73,6 +73,8 @@ final class PCREPattern: CompiledPattern, @unchecked Sendable {
 }
 
 /// regexp: flags as dict_regexp.c: REG_EXTENDED and REG_ICASE by default, `m` REG_NEWLINE.
+/// Postfix never calls setlocale(), so its regcomp works on bytes in the C locale; compile and
+/// match here run under the C locale too (thread-locally), whatever the host process set.
 final class POSIXPattern: CompiledPattern, @unchecked Sendable {
     // regexec() on a compiled regex_t is thread-safe in glibc; the struct never moves (heap).
     private let regex: UnsafeMutablePointer<regex_t>
@@ -82,10 +84,21 @@ final class POSIXPattern: CompiledPattern, @unchecked Sendable {
     static let extended: Int32 = 1, icase: Int32 = 2, newline: Int32 = 4, nosub: Int32 = 8
     static let noMatch: Int32 = 1
 
+    /// The C locale, created once; nil only if newlocale fails (then the current one is used).
+    nonisolated(unsafe) private static let cLocale: locale_t? = newlocale(LC_CTYPE_MASK | LC_COLLATE_MASK, "C", nil)
+
+    private static func inCLocale<R>(_ body: () -> R) -> R {
+        guard let c = cLocale else { return body() }
+        let previous = uselocale(c)
+        defer { uselocale(previous) }
+        return body()
+    }
+
     init(pattern: [UInt8], flags: Int32) throws {
         regex = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
         let cPattern = (pattern + [0]).map { CChar(bitPattern: $0) }
-        let rc = regcomp(regex, cPattern, flags)
+        let compiled = regex
+        let rc = POSIXPattern.inCLocale { regcomp(compiled, cPattern, flags) }
         if rc != 0 {
             let message = POSIXPattern.message(rc, regex)
             regex.deallocate()
@@ -108,7 +121,8 @@ final class POSIXPattern: CompiledPattern, @unchecked Sendable {
     func match(_ subject: [UInt8]) throws -> [Range<Int>?]? {
         var matches = [regmatch_t](repeating: regmatch_t(), count: groupCount + 1)
         let cSubject = (subject + [0]).map { CChar(bitPattern: $0) }
-        let rc = regexec(regex, cSubject, matches.count, &matches, 0)
+        let count = matches.count
+        let rc = POSIXPattern.inCLocale { regexec(regex, cSubject, count, &matches, 0) }
         if rc == POSIXPattern.noMatch { return nil }
         if rc != 0 { throw PatternError(message: POSIXPattern.message(rc, regex), offset: nil) }
         return matches.map { m in m.rm_so < 0 || m.rm_eo < m.rm_so ? nil : Int(m.rm_so)..<Int(m.rm_eo) }

@@ -10,6 +10,7 @@ public enum GatewayRules {
         WarnOnlyRule(),
         OwnIPWithoutPublicIPRule(),
         BannerHostnameRule(),
+        ForgeablePermitRule(),
         UnescapedDotRule(),
         ScanLimitRule(),
         DNSBLReplyFilterRule(),
