@@ -123,4 +123,17 @@ final class LintCommandTests: XCTestCase {
             }
         }
     }
+
+    /// The same directive works in gateway.conf for `check`.
+    func testSuppressionInGatewayConf() throws {
+        let broken = TestSupport.packageRoot.appendingPathComponent("examples/broken/unescaped-dot.conf")
+        var text = try String(contentsOf: broken, encoding: .utf8)
+        XCTAssertEqual(try TestSupport.gatewayctl(["check", broken.path]).stdout.contains("GW4101"), true)
+        text = text.replacingOccurrences(of: "# the tutorial's pattern: the first dot is not escaped",
+                                         with: "# gatewayctl: disable=unescaped-dot-in-helo-pattern kept as the tutorial wrote it")
+        try write("gateway.conf", text)
+        let r = try TestSupport.gatewayctl(["check", dir.appendingPathComponent("gateway.conf").path])
+        XCTAssertFalse(r.stdout.contains("GW4101"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("GW3003"), r.stdout)
+    }
 }
