@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ConfigModel", "MapBuilder", "SMTPProbe"], path: "Tests/TestSupport"),
 
         .testTarget(name: "ConfigModelTests", dependencies: ["ConfigModel", "TestSupport"],
-                    exclude: ["Emit/Golden"]),
+                    exclude: ["Emit/Golden", "Fixtures", "Golden"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["SMTPProbe", "TestSupport"]),
         .testTarget(name: "SimulateTests", dependencies: ["ConfigModel", "SMTPProbe", "TestSupport"]),
         .testTarget(name: "GatewayctlCLITests", dependencies: ["TestSupport", "gatewayctl"]),

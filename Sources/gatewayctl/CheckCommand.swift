@@ -29,6 +29,11 @@ struct Check: ParsableCommand {
                 }
             }
         }
+        // `# gatewayctl: disable=RULE reason` comment lines silence the entry below them.
+        if !loaded.unreadable, let bytes = FileManager.default.contents(atPath: config) {
+            let (suppressions, problems) = Suppressions.parse(Array(bytes), file: config)
+            diagnostics = Suppressions.apply(diagnostics + problems, suppressions)
+        }
         let status = output.report(diagnostics)
         throw loaded.unreadable ? InputFailure.exitCode : status
     }

@@ -24,6 +24,7 @@ final class OpenRelayTruthTableTests: XCTestCase {
         var clientName: String? = nil
         var helo = "probe.test.example"
         var sender = "probe@attacker.test"
+        var recipient = "victim@remote.example.net"
     }
 
     struct Case {
@@ -131,6 +132,9 @@ final class OpenRelayTruthTableTests: XCTestCase {
         Case(name: "client table trusting one address",
              main: "compatibility_level = 3.6\nsmtpd_relay_restrictions = check_client_access hash:/etc/postfix/clients, reject_unauth_destination\n",
              maps: ["clients": "203.0.113.50 OK\n"], attack: Attack(clientAddress: "203.0.113.50"), expected: .openForListed),
+        Case(name: "recipient table permitting one destination domain",
+             main: "compatibility_level = 3.6\nsmtpd_relay_restrictions = check_recipient_access hash:/etc/postfix/rcpt, reject_unauth_destination\n",
+             maps: ["rcpt": "partner.example OK\n"], attack: Attack(recipient: "anyone@partner.example"), expected: .openForListed),
         Case(name: "sender map OK through a $name list",
              main: """
              compatibility_level = 3.6
@@ -168,7 +172,7 @@ final class OpenRelayTruthTableTests: XCTestCase {
             let smtp = try postfix.session(clientAddress: a.clientAddress, clientName: a.clientName, helo: a.helo)
             defer { smtp.quit() }
             _ = try smtp.mail(from: a.sender)
-            return try smtp.rcpt(to: "victim@remote.example.net").code
+            return try smtp.rcpt(to: a.recipient).code
         }
         let code: Int
         do { code = try attempt(c.attack) } catch {
@@ -178,7 +182,9 @@ final class OpenRelayTruthTableTests: XCTestCase {
         }
         guard (200..<300).contains(code) else { return (.closed, "RCPT \(code)") }
         // HELO and MAIL FROM are the attacker's to choose; a client address or name is not.
+        // A chosen recipient domain is not: relaying only TO a listed domain is not open.
         let ownAddress = c.attack.clientAddress == Attack().clientAddress && c.attack.clientName == nil
+            && c.attack.recipient == Attack().recipient
         if ownAddress { return (.open, "RCPT \(code)") }
         let plain = try attempt(Attack())
         return ((200..<300).contains(plain) ? .open : .openForListed, "RCPT \(code), plain outsider \(plain)")

@@ -96,6 +96,11 @@ final class LintCommandTests: XCTestCase {
         let missing = try TestSupport.gatewayctl(["lint", dir.appendingPathComponent("nope").path])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("cannot read"), missing.stderr)
+        let empty = dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let nothing = try TestSupport.gatewayctl(["lint", empty.path])
+        XCTAssertEqual(nothing.status, 2)
+        XCTAssertTrue(nothing.stderr.contains("no main.cf, master.cf, clamd.conf or freshclam.conf"), nothing.stderr)
         XCTAssertEqual(try TestSupport.gatewayctl(["lint", "--postfix-version", "banana", dir.path]).status, 64)
         XCTAssertEqual(try TestSupport.gatewayctl(["lint"]).status, 64)
     }
@@ -122,5 +127,18 @@ final class LintCommandTests: XCTestCase {
                 XCTAssertFalse(r.stdout.contains("GW2"), "\(platform) \(version): \(r.stdout)")
             }
         }
+    }
+
+    /// The same directive works in gateway.conf for `check`.
+    func testSuppressionInGatewayConf() throws {
+        let broken = TestSupport.packageRoot.appendingPathComponent("examples/broken/unescaped-dot.conf")
+        var text = try String(contentsOf: broken, encoding: .utf8)
+        XCTAssertEqual(try TestSupport.gatewayctl(["check", broken.path]).stdout.contains("GW4101"), true)
+        text = text.replacingOccurrences(of: "# the tutorial's pattern: the first dot is not escaped",
+                                         with: "# gatewayctl: disable=unescaped-dot-in-helo-pattern kept as the tutorial wrote it")
+        try write("gateway.conf", text)
+        let r = try TestSupport.gatewayctl(["check", dir.appendingPathComponent("gateway.conf").path])
+        XCTAssertFalse(r.stdout.contains("GW4101"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("GW3003"), r.stdout)
     }
 }

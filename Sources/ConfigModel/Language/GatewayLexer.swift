@@ -1,6 +1,6 @@
 /// One meaningful line of gateway.conf: a section header or the text of an entry. Blank lines and
 /// comments are gone; the text is trimmed and carries its exact columns.
-public enum RawLine: Sendable {
+enum RawLine: Sendable {
     case header(name: Token, line: Token)
     case text(Token)
     /// A header that could not be read (already reported): its entries are skipped.
@@ -12,11 +12,11 @@ public enum RawLine: Sendable {
 /// being replaced or trapping. A UTF-8 byte order mark is accepted and skipped; CRLF line ends
 /// are accepted. Comments are whole lines only (first non-blank `#` or `;`): values hold regexes
 /// and reply texts, so a `#` inside a value is data.
-public enum GatewayLexer {
+enum GatewayLexer {
     /// Longer lines are refused: no directive needs them, and the limit bounds the work per line.
-    public static let maxLineBytes = 65_536
+    static let maxLineBytes = 65_536
 
-    public static func lex(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> (lines: [RawLine], diagnostics: [Diagnostic]) {
+    static func lex(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> (lines: [RawLine], diagnostics: [Diagnostic]) {
         var lines: [RawLine] = []
         var diags: [Diagnostic] = []
         var start = 0

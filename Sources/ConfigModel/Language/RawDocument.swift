@@ -1,27 +1,27 @@
 /// One entry of a section: `key = value`, or a bare line (`key` nil for list items; in map
 /// sections a bare line is kept with `value` nil so the section decides whether it may be bare).
-public struct RawEntry: Sendable {
-    public var key: Token?
-    public var value: Token?
+struct RawEntry: Sendable {
+    var key: Token?
+    var value: Token?
     /// The whole trimmed line (or the override text).
-    public var line: Token
+    var line: Token
 }
 
-public struct RawSection: Sendable {
-    public var name: Token
-    public var entries: [RawEntry]
+struct RawSection: Sendable {
+    var name: Token
+    var entries: [RawEntry]
 }
 
 /// gateway.conf grouped into known sections, before any value is interpreted. Unknown and
 /// duplicate sections are reported here; a duplicate section's entries join the first one so
 /// that duplicate keys across them are reported too.
-public struct RawDocument: Sendable {
-    public var sections: [RawSection] = []
+struct RawDocument: Sendable {
+    var sections: [RawSection] = []
     /// Sections that may be present under a broken or misspelt header: "missing section" would
     /// only repeat that finding. `nil` after an unreadable header (it could have been any).
-    public var possiblyPresent: Set<String>? = []
+    var possiblyPresent: Set<String>? = []
 
-    public func section(_ name: String) -> RawSection? { sections.first { $0.name.text == name } }
+    func section(_ name: String) -> RawSection? { sections.first { $0.name.text == name } }
 
     static func group(_ lines: [RawLine], file: String, diagnostics: inout [Diagnostic]) -> RawDocument {
         var doc = RawDocument()
@@ -40,8 +40,7 @@ public struct RawDocument: Sendable {
                         doc.possiblyPresent?.insert(s)
                     }
                     diagnostics.append(SyntaxFinding.unknownSection.diagnostic(
-                        "unknown section `[\(name.text)]`", at: name.span, fix: fix ?? "known sections: "
-                            + SectionSchema.sectionNames.map { "`[\($0)]`" }.joined(separator: ", ")))
+                        "unknown section `[\(name.text)]`", at: name.span, fix: fix ?? "known sections: " + SectionSchema.sectionList))
                     current = nil
                     inUnknown = true
                     continue

@@ -1,32 +1,32 @@
 /// A piece of gateway.conf text with its exact place: 1-based line and columns counted in Unicode
 /// scalars. `endColumn` is exclusive (the column after the last character), as in SARIF.
-public struct Token: Sendable, Hashable {
-    public var text: String
-    public var file: String
-    public var line: Int
-    public var column: Int
+struct Token: Sendable, Hashable {
+var text: String
+var file: String
+var line: Int
+var column: Int
 
-    public init(text: String, file: String, line: Int, column: Int) {
+init(text: String, file: String, line: Int, column: Int) {
         self.text = text
         self.file = file
         self.line = line
         self.column = column
     }
 
-    public var endColumn: Int { column + text.unicodeScalars.count }
+var endColumn: Int { column + text.unicodeScalars.count }
 
-    public var span: SourceSpan {
+var span: SourceSpan {
         SourceSpan(file: file, line: line, column: column, endLine: line, endColumn: endColumn)
     }
 
     /// The sub-token covering `range` of `text`, with its own columns.
-    public func slice(_ range: Range<String.Index>) -> Token {
+func slice(_ range: Range<String.Index>) -> Token {
         let offset = text.unicodeScalars[text.startIndex..<range.lowerBound].count
         return Token(text: String(text[range]), file: file, line: line, column: column + offset)
     }
 
     /// The same token with blanks (space, tab) removed at both ends.
-    public func trimmed() -> Token {
+func trimmed() -> Token {
         let s = text.unicodeScalars
         guard let first = s.firstIndex(where: { !Token.isBlank($0) }) else {
             return Token(text: "", file: file, line: line, column: column)
@@ -36,7 +36,7 @@ public struct Token: Sendable, Hashable {
     }
 
     /// Comma-separated items, each trimmed, empty items dropped.
-    public func commaItems() -> [Token] {
+func commaItems() -> [Token] {
         var out: [Token] = []
         var start = text.startIndex
         for i in text.indices where text[i] == "," {
@@ -48,7 +48,7 @@ public struct Token: Sendable, Hashable {
     }
 
     /// The span of a single character at `index` (for findings that point inside a value).
-    public func span(at index: String.Index) -> SourceSpan {
+func span(at index: String.Index) -> SourceSpan {
         let col = column + text.unicodeScalars[text.startIndex..<index].count
         return SourceSpan(file: file, line: line, column: col, endLine: line, endColumn: col + 1)
     }

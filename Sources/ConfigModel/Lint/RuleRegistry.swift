@@ -30,6 +30,8 @@ public enum RuleRegistry {
         DuplicateParameterRule(),
         MasterCfFieldRule(),
         UnusedSuppressionRule(),
+        OverrideShadowsMainRule(),
+        CompatibilityLevelRule(),
         AmavisWiringRule(),
         PostgreyPortRule(),
         LoopbackWithoutInterfaceRule(),
