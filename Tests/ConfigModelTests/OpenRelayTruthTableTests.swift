@@ -190,23 +190,43 @@ final class OpenRelayTruthTableTests: XCTestCase {
         return ((200..<300).contains(plain) ? .open : .openForListed, "RCPT \(code), plain outsider \(plain)")
     }
 
+    struct Outcome {
+        var ours: Verdict
+        var found: [Diagnostic]
+        var theirs: Verdict
+        var evidence: String
+    }
+
     func testGatewayctlAgreesWithRealPostfixOnEveryCase() throws {
         XCTAssertGreaterThanOrEqual(Self.cases.count, 15)
+        // Two Postfix instances at a time (one per core): each has its own dirs and port.
+        let lock = NSLock()
+        nonisolated(unsafe) var outcomes = [Result<Outcome, Error>?](repeating: nil, count: Self.cases.count)
+        DispatchQueue.concurrentPerform(iterations: Self.cases.count) { i in
+            let c = Self.cases[i]
+            let result = Result<Outcome, Error> {
+                let dir = try TestSupport.makeTempDir("truth-table")
+                defer { try? FileManager.default.removeItem(at: dir) }
+                let (ours, found) = try Self.gatewayctlVerdict(c, dir: dir)
+                let (theirs, evidence) = try Self.postfixVerdict(c)
+                return Outcome(ours: ours, found: found, theirs: theirs, evidence: evidence)
+            }
+            lock.lock()
+            outcomes[i] = result
+            lock.unlock()
+        }
         var disagreements: [String] = []
-        for c in Self.cases {
-            let dir = try TestSupport.makeTempDir("truth-table")
-            defer { try? FileManager.default.removeItem(at: dir) }
-            let (ours, found) = try Self.gatewayctlVerdict(c, dir: dir)
-            let (theirs, evidence) = try Self.postfixVerdict(c)
-            XCTAssertEqual(theirs, c.expected, "\(c.name): Postfix did \(theirs.rawValue) (\(evidence)); the table says \(c.expected.rawValue)")
-            if ours != theirs {
-                disagreements.append("\(c.name): gatewayctl \(ours.rawValue), Postfix \(theirs.rawValue) (\(evidence)); findings: "
-                                     + found.map { "\($0.id) \($0.message)" }.joined(separator: " | "))
+        for (c, result) in zip(Self.cases, outcomes) {
+            guard let o = try result?.get() else { continue }
+            XCTAssertEqual(o.theirs, c.expected, "\(c.name): Postfix did \(o.theirs.rawValue) (\(o.evidence)); the table says \(c.expected.rawValue)")
+            if o.ours != o.theirs {
+                disagreements.append("\(c.name): gatewayctl \(o.ours.rawValue), Postfix \(o.theirs.rawValue) (\(o.evidence)); findings: "
+                                     + o.found.map { "\($0.id) \($0.message)" }.joined(separator: " | "))
             }
             // An open verdict must name the attack that worked.
-            if ours == .open {
+            if o.ours == .open {
                 let needle = c.attack.helo != Attack().helo ? "HELO" : c.attack.sender != Attack().sender ? "MAIL FROM" : "any client"
-                XCTAssertTrue(found.contains { $0.id == "GW2001" && $0.message.contains(needle) },
+                XCTAssertTrue(o.found.contains { $0.id == "GW2001" && $0.message.contains(needle) },
                               "\(c.name): the finding does not name the trigger (\(needle))")
             }
         }
