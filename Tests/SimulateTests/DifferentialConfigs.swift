@@ -125,4 +125,35 @@ enum DifferentialConfigs {
         ],
         hashMaps: ["helo_ok", "clients", "senders"],
         alias: nil, ownDomain: "example.com")
+
+    /// smtpd_delay_reject = no: client, HELO and sender lists decide at their own command
+    /// (a rejected client gets its reply to every command; a rejected HELO leaves none).
+    static let noDelay = DifferentialConfig(
+        name: "hand-no-delay-reject",
+        mainCF: """
+            compatibility_level = 3.6
+            myhostname = nodelay.test.example
+            mydomain = test.example
+            mydestination =
+            local_recipient_maps =
+            alias_maps =
+            relay_domains = example.com
+            relay_recipient_maps = hash:$config_directory/relay_recipients
+            mynetworks = 192.0.2.25/32
+            smtpd_delay_reject = no
+            smtpd_client_restrictions = check_client_access hash:$config_directory/clients
+            smtpd_helo_restrictions = reject_invalid_helo_hostname, reject_non_fqdn_helo_hostname
+            smtpd_sender_restrictions = reject_non_fqdn_sender, check_sender_access hash:$config_directory/senders
+            smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+            smtpd_recipient_restrictions = reject_multi_recipient_bounce
+
+            """,
+        masterCF: PostfixInstance.baseMasterCF,
+        files: [
+            "relay_recipients": "usuario1@example.com OK\nusuario2@example.com OK\n",
+            "clients": "hotmail.com REJECT\n10.1 554 Not from here\n",
+            "senders": "example.com 554 No usar mi dominio en tu remitente\nspammer@example.org REJECT\n",
+        ],
+        hashMaps: ["relay_recipients", "clients", "senders"],
+        alias: nil, ownDomain: "example.com")
 }

@@ -5,13 +5,14 @@ import TestSupport
 import XCTest
 
 /// gatewayctl's prediction must equal the reply of a real Postfix 3.7 for every transaction:
-/// 4 configurations x 60 transactions, Postfix on loopback with XCLIENT, postgrey for real.
+/// 5 configurations x 60 transactions, Postfix on loopback with XCLIENT, postgrey for real.
 /// See `DifferentialConfigs` for what is left out of this run (DNS checks, policyd-weight).
 final class DifferentialTests: XCTestCase {
     func testSeedGatewayDebian37() throws { try compareWithPostfix(DifferentialConfigs.seed(platform: "debian", version: "3.7")) }
     func testSeedGatewayFreeBSD28() throws { try compareWithPostfix(DifferentialConfigs.seed(platform: "freebsd", version: "2.8")) }
     func testHandWrittenModern() throws { try compareWithPostfix(DifferentialConfigs.modern) }
     func testHandWrittenLegacyLevel0() throws { try compareWithPostfix(DifferentialConfigs.legacy) }
+    func testHandWrittenNoDelayReject() throws { try compareWithPostfix(DifferentialConfigs.noDelay) }
 
     /// The matrix: clients, HELOs, senders and recipient sets combined with co-prime strides so
     /// 60 transactions cover every value of every axis several times.

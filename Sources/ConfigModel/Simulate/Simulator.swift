@@ -19,38 +19,45 @@ public struct Simulator: Sendable {
     }
 
     public func simulate(_ transaction: Transaction) -> SimulationResult {
-        var verdicts: [RecipientVerdict] = []
         let delayReject = context.bool("smtpd_delay_reject")
-        if transaction.helo == nil, context.bool("smtpd_helo_required") {
-            let reply = SimulatedReply(code: 503, enhancedStatus: "5.5.1", text: "Error: send HELO/EHLO first")
-            return SimulationResult(transaction: transaction, verdicts: [
-                RecipientVerdict(recipient: "", command: "MAIL", reply: reply,
-                                 trace: [TraceStep(list: "smtpd_helo_required", restriction: "smtpd_helo_required = yes",
-                                                   lookups: [], result: "REJECT", reply: reply)],
-                                 notEvaluated: []),
+        var state = CheckState(transaction: transaction, recipient: nil, rcptCount: 0)
+        func mailVerdict(_ reply: SimulatedReply) -> SimulationResult {
+            SimulationResult(transaction: transaction, verdicts: [
+                RecipientVerdict(recipient: "", command: "MAIL", reply: reply, trace: state.trace,
+                                 notEvaluated: state.notEvaluated),
             ])
         }
-        var state = CheckState(transaction: transaction, recipient: nil, rcptCount: 0)
         if !delayReject {
-            for (command, stage) in [("CONNECT", Stage.client), ("HELO", .helo), ("MAIL", .sender)] {
-                if let reply = run(stage, &state) {
-                    return SimulationResult(transaction: transaction, verdicts: [
-                        RecipientVerdict(recipient: "", command: command, reply: reply, trace: state.trace,
-                                         notEvaluated: state.notEvaluated),
-                    ])
-                }
+            // Without delay the client is judged at connect: its first command gets the reject
+            // (the trace shows it), every later one, MAIL included, `503 5.7.0 Error: access
+            // denied for NAME[ADDR]` (seen with Postfix 3.7).
+            if run(.client, &state) != nil {
+                return mailVerdict(SimulatedReply(code: 503, enhancedStatus: "5.7.0",
+                                                  text: "Error: access denied for \(transaction.namaddr)"))
             }
+            // A rejected HELO/EHLO leaves the session without a HELO name.
+            if run(.helo, &state) != nil { state.transaction.helo = nil }
         }
+        if state.transaction.helo == nil, context.bool("smtpd_helo_required") {
+            let reply = SimulatedReply(code: 503, enhancedStatus: "5.5.1", text: "Error: send HELO/EHLO first")
+            state.trace.append(TraceStep(list: "smtpd_helo_required", restriction: "smtpd_helo_required = yes",
+                                         lookups: [], result: "REJECT", reply: reply))
+            return mailVerdict(reply)
+        }
+        if !delayReject, let reply = run(.sender, &state) { return mailVerdict(reply) }
+
+        var verdicts: [RecipientVerdict] = []
         var accepted = 0
         for recipient in transaction.recipients {
-            var rcptState = CheckState(transaction: transaction, recipient: recipient, rcptCount: accepted)
+            var rcptState = CheckState(transaction: state.transaction, recipient: recipient, rcptCount: accepted)
             rcptState.deferIfPermitClient = state.deferIfPermitClient
             rcptState.deferIfPermitHelo = state.deferIfPermitHelo
             rcptState.deferIfPermitSender = state.deferIfPermitSender
+            rcptState.trace = state.trace
             let reply = checkRecipient(recipient, &rcptState, delayReject: delayReject)
             if reply.isAccept { accepted += 1 }
             verdicts.append(RecipientVerdict(recipient: recipient, command: "RCPT", reply: reply, trace: rcptState.trace,
-                                             notEvaluated: rcptState.notEvaluated))
+                                             notEvaluated: state.notEvaluated + rcptState.notEvaluated))
         }
         return SimulationResult(transaction: transaction, verdicts: verdicts)
     }
