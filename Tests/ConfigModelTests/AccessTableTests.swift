@@ -62,4 +62,12 @@ final class AccessTableTests: XCTestCase {
         XCTAssertEqual(found.count, 1)
         XCTAssertTrue(found.first?.message.contains("HELO partner.example.org") ?? false, "\(found)")
     }
+
+    func testMynetworksTableCoveringTheWorld() {
+        let c = config("compatibility_level = 3.6\nmynetworks = cidr:/etc/postfix/networks\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n",
+                       files: ["networks": "192.0.2.0/24 x\n0.0.0.0/0 x\n"])
+        let a = RelayAnalysis.analyze(c, service: nil)
+        XCTAssertTrue(a.isOpen)
+        XCTAssertEqual(a.lists.first?.permits.first?.notes.first?.span?.line, 2)
+    }
 }

@@ -181,6 +181,15 @@ struct RestrictionWalker {
                     add("any client", anyone: true,
                         notes: [.init("`mynetworks` holds `\(t)`, which covers every address", at: net.span)],
                         fix: "list only the networks of your own mail clients in `mynetworks`")
+                } else if t.contains(":"), !t.hasPrefix("["), IPAddress(t) == nil {
+                    // A table of networks (`cidr:/etc/postfix/mynetworks`): any key matches.
+                    let table = config.tables.table(t, config: config, scope: scope, at: net.span)
+                    for e in table.entries {
+                        guard let cidr = try? CIDR(parsing: e.key), cidr.prefix == 0 else { continue }
+                        add("any client", anyone: true,
+                            notes: [.init("`mynetworks` table `\(t)` holds `\(e.key)`, which covers every address", at: e.span)],
+                            fix: "list only the networks of your own mail clients in `\(t)`")
+                    }
                 }
             }
         case .anyClientCertificate:
