@@ -14,6 +14,21 @@ final class DifferentialTests: XCTestCase {
     func testHandWrittenLegacyLevel0() throws { try compareWithPostfix(DifferentialConfigs.legacy) }
     func testHandWrittenNoDelayReject() throws { try compareWithPostfix(DifferentialConfigs.noDelay) }
 
+    /// Addresses smtpd refuses before any restriction, and odd ones it lets through.
+    func testAddressSyntax() throws {
+        let recipients = ["", "@", "a@b@c", "\"unterminated", "a@[300.1.1.1]", "@[1.2.3.4]:usuario1@example.com",
+                          "usuario1@example.com.", "a b@example.com", "u@@example.com", "u@example..com",
+                          "\"usuario1\"@example.com", "u@[IPv6:::1]"]
+        let transactions = recipients.map {
+            Transaction(clientAddress: "203.0.113.9", clientName: "mx.example.net", helo: "mx.example.net",
+                        sender: "a@example.net", recipients: [$0], greylistKnown: true)
+        } + ["a b@example.net", "\"x", "a@[1.2.3]", "a@example..net"].map {
+            Transaction(clientAddress: "203.0.113.9", clientName: "mx.example.net", helo: "mx.example.net",
+                        sender: $0, recipients: ["usuario1@example.com"])
+        }
+        try compareWithPostfix(DifferentialConfigs.legacy, transactions: transactions)
+    }
+
     /// The matrix: clients, HELOs, senders and recipient sets combined with co-prime strides so
     /// 60 transactions cover every value of every axis several times.
     static func matrix(ownDomain d: String) -> [Transaction] {

@@ -44,11 +44,22 @@ public struct Simulator: Sendable {
                                          lookups: [], result: "REJECT", reply: reply))
             return mailVerdict(reply)
         }
+        if !AddressSyntax.isValid(AddressSyntax.strippingSourceRoute(transaction.sender), allowEmpty: true) {
+            return mailVerdict(SimulatedReply(code: 501, enhancedStatus: "5.1.7", text: "Bad sender address syntax"))
+        }
         if !delayReject, let reply = run(.sender, &state) { return mailVerdict(reply) }
 
         var verdicts: [RecipientVerdict] = []
         var accepted = 0
-        for recipient in transaction.recipients {
+        for given in transaction.recipients {
+            let recipient = AddressSyntax.strippingSourceRoute(given)
+            guard AddressSyntax.isValid(recipient, allowEmpty: false), !emptyAfterLocalDomain(recipient) else {
+                let reply = SimulatedReply(code: 501, enhancedStatus: "5.1.3", text: "Bad recipient address syntax")
+                verdicts.append(RecipientVerdict(recipient: given, command: "RCPT", reply: reply, trace: [
+                    TraceStep(list: "", restriction: "address syntax", lookups: [], result: "REJECT", reply: reply),
+                ], notEvaluated: []))
+                continue
+            }
             var rcptState = CheckState(transaction: state.transaction, recipient: recipient, rcptCount: accepted)
             rcptState.deferIfPermitClient = state.deferIfPermitClient
             rcptState.deferIfPermitHelo = state.deferIfPermitHelo
@@ -60,6 +71,14 @@ public struct Simulator: Sendable {
                                              notEvaluated: state.notEvaluated + rcptState.notEvaluated))
         }
         return SimulationResult(transaction: transaction, verdicts: verdicts)
+    }
+
+    /// `u@@local.domain`: once trivial-rewrite strips the local domain, `u@` is left with no
+    /// domain at all, which the resolver flags as an error (501; seen with Postfix 3.7).
+    private func emptyAfterLocalDomain(_ address: String) -> Bool {
+        guard let at = address.lastIndex(of: "@") else { return false }
+        let rest = address[..<at]
+        return rest.hasSuffix("@") && evaluator.resolver.isLocal(String(address[address.index(after: at)...]))
     }
 
     private enum Stage { case client, helo, sender }
