@@ -37,8 +37,11 @@ struct Lint: ParsableCommand {
         let version = postfixVersion.flatMap { PostfixVersion($0) }
         let target = LintTarget.resolve(paths, version: version)
         for p in target.unreadable { Terminal.error("gatewayctl: cannot read `\(p)`") }
+        for p in target.empty {
+            Terminal.error("gatewayctl: no main.cf, master.cf, clamd.conf or freshclam.conf under `\(p)`")
+        }
         let diagnostics = target.configs.flatMap { PostfixLinter.lint($0) }
         let status = output.report(diagnostics)
-        throw target.unreadable.isEmpty ? status : InputFailure.exitCode
+        throw target.unreadable.isEmpty && target.empty.isEmpty ? status : InputFailure.exitCode
     }
 }

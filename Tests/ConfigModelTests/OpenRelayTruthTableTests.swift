@@ -24,6 +24,7 @@ final class OpenRelayTruthTableTests: XCTestCase {
         var clientName: String? = nil
         var helo = "probe.test.example"
         var sender = "probe@attacker.test"
+        var recipient = "victim@remote.example.net"
     }
 
     struct Case {
@@ -131,6 +132,9 @@ final class OpenRelayTruthTableTests: XCTestCase {
         Case(name: "client table trusting one address",
              main: "compatibility_level = 3.6\nsmtpd_relay_restrictions = check_client_access hash:/etc/postfix/clients, reject_unauth_destination\n",
              maps: ["clients": "203.0.113.50 OK\n"], attack: Attack(clientAddress: "203.0.113.50"), expected: .openForListed),
+        Case(name: "recipient table permitting one destination domain",
+             main: "compatibility_level = 3.6\nsmtpd_relay_restrictions = check_recipient_access hash:/etc/postfix/rcpt, reject_unauth_destination\n",
+             maps: ["rcpt": "partner.example OK\n"], attack: Attack(recipient: "anyone@partner.example"), expected: .openForListed),
         Case(name: "sender map OK through a $name list",
              main: """
              compatibility_level = 3.6
@@ -168,7 +172,7 @@ final class OpenRelayTruthTableTests: XCTestCase {
             let smtp = try postfix.session(clientAddress: a.clientAddress, clientName: a.clientName, helo: a.helo)
             defer { smtp.quit() }
             _ = try smtp.mail(from: a.sender)
-            return try smtp.rcpt(to: "victim@remote.example.net").code
+            return try smtp.rcpt(to: a.recipient).code
         }
         let code: Int
         do { code = try attempt(c.attack) } catch {
@@ -178,29 +182,51 @@ final class OpenRelayTruthTableTests: XCTestCase {
         }
         guard (200..<300).contains(code) else { return (.closed, "RCPT \(code)") }
         // HELO and MAIL FROM are the attacker's to choose; a client address or name is not.
+        // A chosen recipient domain is not: relaying only TO a listed domain is not open.
         let ownAddress = c.attack.clientAddress == Attack().clientAddress && c.attack.clientName == nil
+            && c.attack.recipient == Attack().recipient
         if ownAddress { return (.open, "RCPT \(code)") }
         let plain = try attempt(Attack())
         return ((200..<300).contains(plain) ? .open : .openForListed, "RCPT \(code), plain outsider \(plain)")
     }
 
+    struct Outcome {
+        var ours: Verdict
+        var found: [Diagnostic]
+        var theirs: Verdict
+        var evidence: String
+    }
+
     func testGatewayctlAgreesWithRealPostfixOnEveryCase() throws {
         XCTAssertGreaterThanOrEqual(Self.cases.count, 15)
+        // Two Postfix instances at a time (one per core): each has its own dirs and port.
+        let lock = NSLock()
+        nonisolated(unsafe) var outcomes = [Result<Outcome, Error>?](repeating: nil, count: Self.cases.count)
+        DispatchQueue.concurrentPerform(iterations: Self.cases.count) { i in
+            let c = Self.cases[i]
+            let result = Result<Outcome, Error> {
+                let dir = try TestSupport.makeTempDir("truth-table")
+                defer { try? FileManager.default.removeItem(at: dir) }
+                let (ours, found) = try Self.gatewayctlVerdict(c, dir: dir)
+                let (theirs, evidence) = try Self.postfixVerdict(c)
+                return Outcome(ours: ours, found: found, theirs: theirs, evidence: evidence)
+            }
+            lock.lock()
+            outcomes[i] = result
+            lock.unlock()
+        }
         var disagreements: [String] = []
-        for c in Self.cases {
-            let dir = try TestSupport.makeTempDir("truth-table")
-            defer { try? FileManager.default.removeItem(at: dir) }
-            let (ours, found) = try Self.gatewayctlVerdict(c, dir: dir)
-            let (theirs, evidence) = try Self.postfixVerdict(c)
-            XCTAssertEqual(theirs, c.expected, "\(c.name): Postfix did \(theirs.rawValue) (\(evidence)); the table says \(c.expected.rawValue)")
-            if ours != theirs {
-                disagreements.append("\(c.name): gatewayctl \(ours.rawValue), Postfix \(theirs.rawValue) (\(evidence)); findings: "
-                                     + found.map { "\($0.id) \($0.message)" }.joined(separator: " | "))
+        for (c, result) in zip(Self.cases, outcomes) {
+            guard let o = try result?.get() else { continue }
+            XCTAssertEqual(o.theirs, c.expected, "\(c.name): Postfix did \(o.theirs.rawValue) (\(o.evidence)); the table says \(c.expected.rawValue)")
+            if o.ours != o.theirs {
+                disagreements.append("\(c.name): gatewayctl \(o.ours.rawValue), Postfix \(o.theirs.rawValue) (\(o.evidence)); findings: "
+                                     + o.found.map { "\($0.id) \($0.message)" }.joined(separator: " | "))
             }
             // An open verdict must name the attack that worked.
-            if ours == .open {
+            if o.ours == .open {
                 let needle = c.attack.helo != Attack().helo ? "HELO" : c.attack.sender != Attack().sender ? "MAIL FROM" : "any client"
-                XCTAssertTrue(found.contains { $0.id == "GW2001" && $0.message.contains(needle) },
+                XCTAssertTrue(o.found.contains { $0.id == "GW2001" && $0.message.contains(needle) },
                               "\(c.name): the finding does not name the trigger (\(needle))")
             }
         }

@@ -161,3 +161,26 @@ final class PostfixReaderTests: XCTestCase {
         XCTAssertEqual(ours.sorted(), p.stdout.split(separator: "\n").map(String.init).sorted())
     }
 }
+
+/// Random input from the characters that drive the parsers (`$ { } ( ) = , # \n` and spaces)
+/// never traps, and every finding has a position inside the file.
+final class PostfixReaderRobustnessTests: XCTestCase {
+    func testRandomInputNeverTraps() {
+        let alphabet = Array("ab_$${}(){}=,:?# \t\n\n-o-oxyz012./[]!".utf8)
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let n = Int.random(in: 0..<200, using: &rng)
+            let bytes = (0..<n).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
+            let main = MainCf(file: "main.cf", bytes: bytes)
+            let master = MasterCf(file: "master.cf", bytes: bytes.reversed())
+            let config = PostfixConfigSet(mainCf: main, masterCf: master, memoryFiles: ["helo": bytes])
+            let found = PostfixLinter.lint(config)
+            let lines = bytes.filter { $0 == 0x0a }.count + 1
+            for d in found where d.span.file == "main.cf" {
+                XCTAssertTrue((1...lines).contains(d.span.line), "\(d)")
+            }
+            var e = Expander { name in main.parameters[name]?.value }
+            _ = e.expand(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+}

@@ -96,6 +96,11 @@ final class LintCommandTests: XCTestCase {
         let missing = try TestSupport.gatewayctl(["lint", dir.appendingPathComponent("nope").path])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("cannot read"), missing.stderr)
+        let empty = dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let nothing = try TestSupport.gatewayctl(["lint", empty.path])
+        XCTAssertEqual(nothing.status, 2)
+        XCTAssertTrue(nothing.stderr.contains("no main.cf, master.cf, clamd.conf or freshclam.conf"), nothing.stderr)
         XCTAssertEqual(try TestSupport.gatewayctl(["lint", "--postfix-version", "banana", dir.path]).status, 64)
         XCTAssertEqual(try TestSupport.gatewayctl(["lint"]).status, 64)
     }

@@ -4,11 +4,11 @@ import TestSupport
 
 /// The configurations the differential test runs Postfix and the simulator on.
 ///
-/// Left out of this run, and why: DNS-dependent restrictions (reject_unknown_sender_domain,
-/// reject_unknown_recipient_domain, reject_rbl_client) need a DNS server the test's Postfix
-/// could reach without touching the network; and policyd-weight scores by DNS. Their lines are
-/// removed from the emitted seed main.cf before both Postfix and the simulator see it; the
-/// simulator's DNS handling is covered by fixture tests instead. postgrey runs for real.
+/// In `DifferentialTests` the DNS-dependent restrictions (reject_unknown_sender_domain,
+/// reject_unknown_recipient_domain, reject_rbl_client) are removed from the emitted seed
+/// main.cf before Postfix and the simulator see it: they are compared in
+/// `DNSDifferentialTests`, where Postfix runs in a network namespace with its own DNS server.
+/// policyd-weight (a DNS-based score) is left out of both. postgrey runs for real.
 struct DifferentialConfig {
     var name: String
     var mainCF: String
@@ -27,7 +27,8 @@ enum DifferentialConfigs {
 
     /// The seed gateway emitted for `platform`/`version`, DNS checks and policyd-weight removed,
     /// postgrey pointed at the placeholder.
-    static func seed(platform: String, version: String) throws -> DifferentialConfig {
+    /// `keepDNS`: keep the DNS checks (for a run with a DNS server); postgrey is then removed too.
+    static func seed(platform: String, version: String, keepDNS: Bool = false) throws -> DifferentialConfig {
         let path = TestSupport.packageRoot.appendingPathComponent("examples/seed-gateway.conf").path
         let loaded = GatewayLoader.load(path: path, overrides: ["gateway.platform=\(platform)", "gateway.postfix=\(version)"])
         guard let document = loaded.document else { throw DaemonError("seed did not parse: \(loaded.diagnostics)") }
@@ -37,8 +38,9 @@ enum DifferentialConfigs {
             throw DaemonError("no main.cf/master.cf emitted")
         }
         let configDir = "/" + (main.path as NSString).deletingLastPathComponent
-        let removed = ["inet:192.168.40.3:12525", "reject_unknown_sender_domain", "reject_unknown_recipient_domain",
-                       "reject_rbl_client"]
+        let removed = keepDNS ? ["inet:192.168.40.3:12525", "inet:192.168.40.3:10023"]
+            : ["inet:192.168.40.3:12525", "reject_unknown_sender_domain", "reject_unknown_recipient_domain",
+               "reject_rbl_client"]
         let mainCF = main.contents.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { line in !removed.contains { line.contains($0) } }
             .joined(separator: "\n")
@@ -122,5 +124,36 @@ enum DifferentialConfigs {
             "senders": "example.com 554 No usar mi dominio en tu remitente\n<> DUNNO\nspammer@example.org 450 4.7.1 Come back later\n",
         ],
         hashMaps: ["helo_ok", "clients", "senders"],
+        alias: nil, ownDomain: "example.com")
+
+    /// smtpd_delay_reject = no: client, HELO and sender lists decide at their own command
+    /// (a rejected client gets its reply to every command; a rejected HELO leaves none).
+    static let noDelay = DifferentialConfig(
+        name: "hand-no-delay-reject",
+        mainCF: """
+            compatibility_level = 3.6
+            myhostname = nodelay.test.example
+            mydomain = test.example
+            mydestination =
+            local_recipient_maps =
+            alias_maps =
+            relay_domains = example.com
+            relay_recipient_maps = hash:$config_directory/relay_recipients
+            mynetworks = 192.0.2.25/32
+            smtpd_delay_reject = no
+            smtpd_client_restrictions = check_client_access hash:$config_directory/clients
+            smtpd_helo_restrictions = reject_invalid_helo_hostname, reject_non_fqdn_helo_hostname
+            smtpd_sender_restrictions = reject_non_fqdn_sender, check_sender_access hash:$config_directory/senders
+            smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+            smtpd_recipient_restrictions = reject_multi_recipient_bounce
+
+            """,
+        masterCF: PostfixInstance.baseMasterCF,
+        files: [
+            "relay_recipients": "usuario1@example.com OK\nusuario2@example.com OK\n",
+            "clients": "hotmail.com REJECT\n10.1 554 Not from here\n",
+            "senders": "example.com 554 No usar mi dominio en tu remitente\nspammer@example.org REJECT\n",
+        ],
+        hashMaps: ["relay_recipients", "clients", "senders"],
         alias: nil, ownDomain: "example.com")
 }

@@ -4,7 +4,7 @@ import XCTest
 import Glibc
 #endif
 
-/// A foreground daemon the test started (smtp-sink, postgrey, dnsmasq): it listens on
+/// A foreground daemon the test started (smtp-sink, postgrey): it listens on
 /// 127.0.0.1:`port` and is stopped (SIGTERM, then SIGKILL, to its own pid only) by `stop()`
 /// or deinit.
 public final class TestDaemon {

@@ -33,6 +33,9 @@ import Glibc
 /// compatibility level 3.6 with `mynetworks = 192.0.2.25/32` (TEST-NET-1): the test client on
 /// 127.0.0.1 is an outsider unless it says otherwise with XCLIENT.
 ///
+/// `namespace`: run Postfix inside that private network namespace (DNS through the namespace's
+/// own resolver, e.g. `TestSupport.startDNSMasq`); `connect()`/`session()` enter it.
+///
 /// Needs root and the `postfix` package: missing either fails in CI and skips locally.
 /// Stops Postfix (SIGKILL to its own master pid and the process group it leads) and removes the temp
 /// dir in `stop()` and in deinit, so a failing test leaves nothing running. Set
@@ -61,6 +64,8 @@ public final class PostfixInstance {
 
     private let postfix: String
     private var running = false
+    /// Set when Postfix runs inside a private network namespace (DNS tests).
+    public let namespace: NetworkNamespace?
 
     public static let baseMainCF = """
         compatibility_level = 3.6
@@ -104,9 +109,10 @@ public final class PostfixInstance {
 
     /// The base configuration with `overrides` (parameter -> value) appended.
     public convenience init(overrides: [String: String] = [:], files: [String: String] = [:],
-                            hashMaps: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
+                            hashMaps: [String] = [], namespace: NetworkNamespace? = nil,
+                            file: StaticString = #filePath, line: UInt = #line) throws {
         try self.init(mainCF: Self.baseMainCF, masterCF: Self.baseMasterCF, overrides: overrides,
-                      files: files, hashMaps: hashMaps, file: file, line: line)
+                      files: files, hashMaps: hashMaps, namespace: namespace, file: file, line: line)
     }
 
     /// Your own main.cf/master.cf (see the type's comment for what the harness changes).
@@ -114,7 +120,9 @@ public final class PostfixInstance {
     /// build with `postmap hash:`.
     public init(mainCF: String, masterCF: String = PostfixInstance.baseMasterCF,
                 overrides: [String: String] = [:], files: [String: String] = [:], hashMaps: [String] = [],
-                configDirectoryAlias: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
+                configDirectoryAlias: String? = nil, namespace: NetworkNamespace? = nil,
+                file: StaticString = #filePath, line: UInt = #line) throws {
+        self.namespace = namespace
         postfix = try TestSupport.requireTool("postfix", package: "postfix", file: file, line: line)
         guard geteuid() == 0 else {
             let message = "a private Postfix instance needs root (`postfix start` runs master as root)"
@@ -142,7 +150,8 @@ public final class PostfixInstance {
 
     /// A new connection to the smtp service with the greeting read.
     public func connect(timeout: Duration = .seconds(20)) throws -> SMTPConnection {
-        let connection = try SMTPConnection(host: "127.0.0.1", port: port, commandTimeout: timeout)
+        let open = { try SMTPConnection(host: "127.0.0.1", port: self.port, commandTimeout: timeout) }
+        let connection = try namespace.map { try $0.entered(open) } ?? open()
         let greeting = try connection.readReply()
         guard greeting.code == 220 else { throw DaemonError("postfix greeted with `\(greeting)`\n\(log())") }
         return connection
@@ -254,7 +263,8 @@ public final class PostfixInstance {
             if result.status == 0 {
                 running = true
                 do {
-                    try TestSupport.waitForLoopbackPort(port) { readMasterPID().map { kill($0, 0) == 0 } ?? true }
+                    let wait = { try TestSupport.waitForLoopbackPort(self.port) { self.readMasterPID().map { kill($0, 0) == 0 } ?? true } }
+                    try namespace.map { try $0.entered(wait) } ?? wait()
                     return
                 } catch {
                     lastError = DaemonError("\(error)\n\(log())")
@@ -287,8 +297,10 @@ public final class PostfixInstance {
         let handle = try FileHandle(forWritingTo: outputFile)
         defer { try? handle.close() }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: postfix)
-        process.arguments = ["-c", configDirectory.path, verb]
+        // Inside a namespace, `ip netns exec` also gives Postfix the namespace's resolv.conf.
+        let command = namespace?.wrap([postfix, "-c", configDirectory.path, verb]) ?? [postfix, "-c", configDirectory.path, verb]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

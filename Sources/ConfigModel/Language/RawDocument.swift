@@ -40,8 +40,7 @@ struct RawDocument: Sendable {
                         doc.possiblyPresent?.insert(s)
                     }
                     diagnostics.append(SyntaxFinding.unknownSection.diagnostic(
-                        "unknown section `[\(name.text)]`", at: name.span, fix: fix ?? "known sections: "
-                            + SectionSchema.sectionNames.map { "`[\($0)]`" }.joined(separator: ", ")))
+                        "unknown section `[\(name.text)]`", at: name.span, fix: fix ?? "known sections: " + SectionSchema.sectionList))
                     current = nil
                     inUnknown = true
                     continue

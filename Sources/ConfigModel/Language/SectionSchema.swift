@@ -50,5 +50,7 @@ public enum SectionSchema {
     ]
 
     public static func section(_ name: String) -> Section? { sections.first { $0.name == name } }
-    public static var sectionNames: [String] { sections.map(\.name) }
+    public static let sectionNames: [String] = sections.map(\.name)
+    /// "`[gateway]`, `[relay]`, ..." for help lines; built once, a broken file may need it often.
+    static let sectionList: String = sectionNames.map { "`[\($0)]`" }.joined(separator: ", ")
 }

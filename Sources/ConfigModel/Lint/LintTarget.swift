@@ -9,6 +9,9 @@ public enum LintTarget {
         public var configs: [PostfixConfigSet] = []
         /// Paths that could not be read at all (exit status 2).
         public var unreadable: [String] = []
+        /// Directories holding nothing gatewayctl lints (no main.cf, master.cf, ClamAV or
+        /// amavis file): almost always a wrong path (exit status 2).
+        public var empty: [String] = []
     }
 
     static let postfixDirs = ["", "postfix", "etc/postfix", "usr/local/etc/postfix"]
@@ -45,6 +48,10 @@ public enum LintTarget {
                 for d in amavisDirs where c.companions["amavis"] == nil {
                     let p = PostfixConfigSet.joinPath(path, d)
                     if fm.fileExists(atPath: p) { c.companions["amavis"] = p }
+                }
+                guard c.hasMainCf || c.masterCf != nil || !c.companions.isEmpty else {
+                    result.empty.append(path)
+                    continue
                 }
                 add(c)
                 continue

@@ -114,7 +114,9 @@ public struct NextHop: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// `[recipients]`: the real users (relay_recipient_maps). A file may hold millions, so it is
-/// referenced, not loaded, by the model; `RecipientFile` streams it.
+/// referenced, not loaded, by the model; `RecipientFile` streams it. The parser stores the path
+/// resolved against the directory of gateway.conf (absolute paths unchanged) and has already
+/// validated every line when the document exists.
 public enum Recipients: Equatable, Sendable {
     case inline([EmailAddress])
     case file(path: String)

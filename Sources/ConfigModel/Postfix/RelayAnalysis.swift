@@ -13,6 +13,9 @@ public struct RelayPermit: Sendable {
     public var anyOutsider: Bool
     /// The one-line fix.
     public var fix: String
+    /// True when the key is the recipient: the permit opens relaying TO the listed
+    /// destinations (like an extra relay domain), not for listed clients.
+    public var forListedRecipients = false
 }
 
 /// The walk of one relay-deciding list up to its first unconditional guard.
@@ -178,6 +181,15 @@ struct RestrictionWalker {
                     add("any client", anyone: true,
                         notes: [.init("`mynetworks` holds `\(t)`, which covers every address", at: net.span)],
                         fix: "list only the networks of your own mail clients in `mynetworks`")
+                } else if t.contains(":"), !t.hasPrefix("["), IPAddress(t) == nil {
+                    // A table of networks (`cidr:/etc/postfix/mynetworks`): any key matches.
+                    let table = config.tables.table(t, config: config, scope: scope, at: net.span)
+                    for e in table.entries {
+                        guard let cidr = try? CIDR(parsing: e.key), cidr.prefix == 0 else { continue }
+                        add("any client", anyone: true,
+                            notes: [.init("`mynetworks` table `\(t)` holds `\(e.key)`, which covers every address", at: e.span)],
+                            fix: "list only the networks of your own mail clients in `\(t)`")
+                    }
                 }
             }
         case .anyClientCertificate:
@@ -221,6 +233,7 @@ struct RestrictionWalker {
                 let word = value.split(separator: " ").first.map(String.init) ?? value
                 add(trigger, anyone, [.init("`\(entry.key)` maps to `\(value)`, which permits", at: entry.span)],
                     "move `\(text)` after `reject_unauth_destination`, or change `\(word)` to `DUNNO`")
+                if subject == .recipient || subject == .recipientDNS, !out.isEmpty { out[out.count - 1].forListedRecipients = !anyone }
                 continue
             }
             // A value that is a restriction list or class is evaluated in place (depth <= 100).

@@ -148,12 +148,3 @@ struct AddressResolver {
         return (String(value[..<colon]), rest.isEmpty ? nexthop : rest)
     }
 }
-
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
-    }
-}

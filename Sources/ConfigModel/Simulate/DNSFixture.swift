@@ -77,9 +77,3 @@ public struct DNSFixture: Sendable, Equatable {
         address.split(separator: ".").reversed().joined(separator: ".") + "." + zone
     }
 }
-
-extension String {
-    func trimmingTrailingDot() -> String {
-        count > 1 && hasSuffix(".") ? String(dropLast()) : self
-    }
-}

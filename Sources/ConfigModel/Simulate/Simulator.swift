@@ -19,40 +19,66 @@ public struct Simulator: Sendable {
     }
 
     public func simulate(_ transaction: Transaction) -> SimulationResult {
-        var verdicts: [RecipientVerdict] = []
         let delayReject = context.bool("smtpd_delay_reject")
-        if transaction.helo == nil, context.bool("smtpd_helo_required") {
-            let reply = SimulatedReply(code: 503, enhancedStatus: "5.5.1", text: "Error: send HELO/EHLO first")
-            return SimulationResult(transaction: transaction, verdicts: [
-                RecipientVerdict(recipient: "", command: "MAIL", reply: reply,
-                                 trace: [TraceStep(list: "smtpd_helo_required", restriction: "smtpd_helo_required = yes",
-                                                   lookups: [], result: "REJECT", reply: reply)],
-                                 notEvaluated: []),
+        var state = CheckState(transaction: transaction, recipient: nil, rcptCount: 0)
+        func mailVerdict(_ reply: SimulatedReply) -> SimulationResult {
+            SimulationResult(transaction: transaction, verdicts: [
+                RecipientVerdict(recipient: "", command: "MAIL", reply: reply, trace: state.trace,
+                                 notEvaluated: state.notEvaluated),
             ])
         }
-        var state = CheckState(transaction: transaction, recipient: nil, rcptCount: 0)
         if !delayReject {
-            for (command, stage) in [("CONNECT", Stage.client), ("HELO", .helo), ("MAIL", .sender)] {
-                if let reply = run(stage, &state) {
-                    return SimulationResult(transaction: transaction, verdicts: [
-                        RecipientVerdict(recipient: "", command: command, reply: reply, trace: state.trace,
-                                         notEvaluated: state.notEvaluated),
-                    ])
-                }
+            // Without delay the client is judged at connect: its first command gets the reject
+            // (the trace shows it), every later one, MAIL included, `503 5.7.0 Error: access
+            // denied for NAME[ADDR]` (seen with Postfix 3.7).
+            if run(.client, &state) != nil {
+                return mailVerdict(SimulatedReply(code: 503, enhancedStatus: "5.7.0",
+                                                  text: "Error: access denied for \(transaction.namaddr)"))
             }
+            // A rejected HELO/EHLO leaves the session without a HELO name.
+            if run(.helo, &state) != nil { state.transaction.helo = nil }
         }
+        if state.transaction.helo == nil, context.bool("smtpd_helo_required") {
+            let reply = SimulatedReply(code: 503, enhancedStatus: "5.5.1", text: "Error: send HELO/EHLO first")
+            state.trace.append(TraceStep(list: "smtpd_helo_required", restriction: "smtpd_helo_required = yes",
+                                         lookups: [], result: "REJECT", reply: reply))
+            return mailVerdict(reply)
+        }
+        if !AddressSyntax.isValid(AddressSyntax.strippingSourceRoute(transaction.sender), allowEmpty: true) {
+            return mailVerdict(SimulatedReply(code: 501, enhancedStatus: "5.1.7", text: "Bad sender address syntax"))
+        }
+        if !delayReject, let reply = run(.sender, &state) { return mailVerdict(reply) }
+
+        var verdicts: [RecipientVerdict] = []
         var accepted = 0
-        for recipient in transaction.recipients {
-            var rcptState = CheckState(transaction: transaction, recipient: recipient, rcptCount: accepted)
+        for given in transaction.recipients {
+            let recipient = AddressSyntax.strippingSourceRoute(given)
+            guard AddressSyntax.isValid(recipient, allowEmpty: false), !emptyAfterLocalDomain(recipient) else {
+                let reply = SimulatedReply(code: 501, enhancedStatus: "5.1.3", text: "Bad recipient address syntax")
+                verdicts.append(RecipientVerdict(recipient: given, command: "RCPT", reply: reply, trace: [
+                    TraceStep(list: "", restriction: "address syntax", lookups: [], result: "REJECT", reply: reply),
+                ], notEvaluated: []))
+                continue
+            }
+            var rcptState = CheckState(transaction: state.transaction, recipient: recipient, rcptCount: accepted)
             rcptState.deferIfPermitClient = state.deferIfPermitClient
             rcptState.deferIfPermitHelo = state.deferIfPermitHelo
             rcptState.deferIfPermitSender = state.deferIfPermitSender
+            rcptState.trace = state.trace
             let reply = checkRecipient(recipient, &rcptState, delayReject: delayReject)
             if reply.isAccept { accepted += 1 }
             verdicts.append(RecipientVerdict(recipient: recipient, command: "RCPT", reply: reply, trace: rcptState.trace,
-                                             notEvaluated: rcptState.notEvaluated))
+                                             notEvaluated: state.notEvaluated + rcptState.notEvaluated))
         }
         return SimulationResult(transaction: transaction, verdicts: verdicts)
+    }
+
+    /// `u@@local.domain`: once trivial-rewrite strips the local domain, `u@` is left with no
+    /// domain at all, which the resolver flags as an error (501; seen with Postfix 3.7).
+    private func emptyAfterLocalDomain(_ address: String) -> Bool {
+        guard let at = address.lastIndex(of: "@") else { return false }
+        let rest = address[..<at]
+        return rest.hasSuffix("@") && evaluator.resolver.isLocal(String(address[address.index(after: at)...]))
     }
 
     private enum Stage { case client, helo, sender }

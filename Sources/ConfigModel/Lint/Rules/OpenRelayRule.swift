@@ -81,6 +81,8 @@ public struct OpenRelayRule: PostfixRule {
                     if services.count > 1, let s = service { notes.append(.init("in master.cf service `\(s.name)`", at: s.span)) }
                     let message = anyone
                         ? "`\(p.restrictionText)` lets any client relay: \(p.trigger) gets OK before the relay guard"
+                        : p.forListedRecipients
+                        ? "`\(p.restrictionText)` lets any client relay to the listed destination: \(p.trigger) gets OK before the relay guard"
                         : "`\(p.restrictionText)` lets \(p.trigger) relay to any domain, before the relay guard"
                     let span = p.restriction.span ?? scope.anchor(list.parameter)
                     let key = "\(span)|\(message)"

@@ -32,7 +32,7 @@ public struct RelayGuardMissingRule: PostfixRule {
             let scope = config.parameters(for: service)
             let lists = scope.relayListsInOrder
             // Point at the list that is written, the relay list first.
-            let name = lists.first { scope.isExplicit($0) } ?? lists[0]
+            let name = lists.first { scope.isExplicit($0) } ?? lists.first ?? "smtpd_recipient_restrictions"
             let permitItem = scope.list(name).first { $0.text == "permit" }
             let span = permitItem?.span ?? (scope.isExplicit(name) ? (config.mainCf.parameters[name]?.nameSpan ?? scope.anchor(name)) : scope.anchor(name))
             var message = "smtpd exits at start-up: neither `smtpd_relay_restrictions` nor `smtpd_recipient_restrictions` holds a working relay guard"
