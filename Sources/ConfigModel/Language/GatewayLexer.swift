@@ -1,3 +1,5 @@
+import MapBuilder
+
 /// One meaningful line of gateway.conf: a section header or the text of an entry. Blank lines and
 /// comments are gone; the text is trimmed and carries its exact columns.
 enum RawLine: Sendable {
@@ -105,33 +107,9 @@ enum GatewayLexer {
         return col
     }
 
-    /// Offset of the first byte that breaks UTF-8 (overlongs, surrogates and > U+10FFFF included).
+    /// Offset of the first byte that breaks UTF-8 (overlongs, surrogates and > U+10FFFF included);
+    /// the same check Postfix applies to tables, shared with MapBuilder.
     static func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        var i = 0
-        let n = b.count
-        while i < n {
-            let c = b[i]
-            if c < 0x80 { i += 1; continue }
-            var need = 0
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lo = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; hi = 0x9F
-            case 0xF0: need = 3; lo = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; hi = 0x8F
-            default: return i
-            }
-            guard i + need < n else { return i }
-            for k in 1...need {
-                let cc = b[i + k]
-                let (l, h): (UInt8, UInt8) = k == 1 ? (lo, hi) : (0x80, 0xBF)
-                if cc < l || cc > h { return i }
-            }
-            i += need + 1
-        }
-        return nil
+        UTF8Check.firstInvalidOffset(b)
     }
 }

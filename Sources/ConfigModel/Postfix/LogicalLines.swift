@@ -34,6 +34,18 @@ public struct OrphanContinuation: Sendable {
 }
 
 public enum LogicalLines {
+    /// `read`, with each orphan continuation already turned into the finding Postfix's warning
+    /// corresponds to (main.cf and master.cf share these rules).
+    static func readReporting(_ data: [UInt8], file: String) -> (lines: [LogicalLine], diagnostics: [Diagnostic]) {
+        let (lines, orphans) = read(data, file: file)
+        let diagnostics = orphans.map {
+            PostfixSyntaxRule.diagnostic(
+                "line starts with whitespace but continues nothing; Postfix ignores it", at: $0.span,
+                fix: "remove the leading whitespace or join it to the entry above")
+        }
+        return (lines, diagnostics)
+    }
+
     /// Splits `data` into logical lines. Columns are 1-based byte offsets.
     public static func read(_ data: [UInt8], file: String) -> (lines: [LogicalLine], orphans: [OrphanContinuation]) {
         var lines: [LogicalLine] = []

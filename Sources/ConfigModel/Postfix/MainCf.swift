@@ -33,12 +33,8 @@ public struct MainCf: Sendable {
     public init(file: String, bytes: [UInt8]) {
         self.file = file
         self.bytes = bytes
-        let (lines, orphans) = LogicalLines.read(bytes, file: file)
-        for o in orphans {
-            diagnostics.append(PostfixSyntaxRule.diagnostic(
-                "line starts with whitespace but continues nothing; Postfix ignores it", at: o.span,
-                fix: "remove the leading whitespace or join it to the entry above"))
-        }
+        let (lines, found) = LogicalLines.readReporting(bytes, file: file)
+        diagnostics += found
         for line in lines { parse(line) }
     }
 

@@ -1,8 +1,8 @@
 /// RFC 3629 validation as Postfix's valid_utf8_string(): no over-long forms, no surrogates,
 /// nothing above U+10FFFF.
-enum UTF8Check {
+public enum UTF8Check {
     /// Offset of the first byte that starts an invalid sequence, or nil when all is valid.
-    static func firstInvalidOffset(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+    public static func firstInvalidOffset(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         let n = b.count
         while i < n {
@@ -33,11 +33,11 @@ enum UTF8Check {
         return nil
     }
 
-    static func isValid(_ bytes: [UInt8]) -> Bool {
+    public static func isValid(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { firstInvalidOffset($0) == nil }
     }
 
-    static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         for c in b where c >= 0x80 { return false }
         return true
     }
