@@ -26,3 +26,33 @@ final class CLIBasicsTests: XCTestCase {
         XCTAssertTrue(r.stdout.hasPrefix("["))
     }
 }
+
+/// man/gatewayctl.1 is generated from the command definitions (scripts/gen-man.sh); this fails
+/// when a subcommand or option exists that the committed page does not describe.
+final class CommandManPageTests: XCTestCase {
+    func testManPageDescribesEverySubcommandAndOption() throws {
+        let page = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("man/gatewayctl.1"), encoding: .utf8)
+        let help = try TestSupport.gatewayctl(["--help"]).stdout
+        let block = help.components(separatedBy: "SUBCOMMANDS:").last?.components(separatedBy: "\n\n").first ?? ""
+        let subcommands = block
+            .split(separator: "\n").compactMap { line -> String? in
+                let t = line.drop(while: { $0 == " " })
+                guard line.hasPrefix("  "), !line.hasPrefix("    "), let w = t.split(separator: " ").first else { return nil }
+                return String(w)
+            }
+        XCTAssertGreaterThanOrEqual(subcommands.count, 8, help)
+        for name in subcommands {
+            XCTAssertTrue(page.contains(".It Em \(name)\n"), "`\(name)` is missing from man/gatewayctl.1: run scripts/gen-man.sh")
+            let sub = try TestSupport.gatewayctl([name, "--help"]).stdout
+            // Option rows of the OPTIONS: block: `  -f, --format <format>   help text`.
+            let rows = (sub.components(separatedBy: "OPTIONS:").dropFirst().first ?? "").split(separator: "\n")
+                .filter { $0.hasPrefix("  -") }
+            for row in rows {
+                guard let option = row.split(separator: " ").prefix(2).first(where: { $0.hasPrefix("--") }) else { continue }
+                let bare = option.dropFirst(2).trimmingCharacters(in: CharacterSet(charactersIn: ","))
+                XCTAssertTrue(page.contains("Fl -\(bare)"),
+                              "`\(name) --\(bare)` is missing from man/gatewayctl.1: run scripts/gen-man.sh")
+            }
+        }
+    }
+}

@@ -6,6 +6,8 @@ enum MainCfEmitter {
         let id = g.identity, p = ctx.paths
         var out = ctx.banner()
         out += "# Postfix \(id.postfix) on \(id.platform.rawValue): inbound spam gateway for \(g.relay.domains.map(\.value).joined(separator: ", ")).\n"
+        // Tells `gatewayctl lint` which release's names and defaults to judge this file by.
+        out += "# gatewayctl: postfix-version=\(id.postfix)\n"
         if let level = compatibilityLevel(id.postfix) {
             out += "\n# Use this release's safe defaults, and say so (no backwards-compatibility warnings).\n"
             out += "compatibility_level = \(level)\n"
@@ -47,6 +49,9 @@ enum MainCfEmitter {
             out += "content_filter = \(AmavisWiring.transport):\(nextHop(cf.listen))\n"
             out += "# Aliases expand at reinjection, after the filter: amavis sees the original recipients.\n"
             out += "receive_override_options = no_address_mappings\n"
+            out += "# The reinjection smtpd (master.cf) takes mail from the amavis host only; named here so\n"
+            out += "# its `-o` overrides say what they replace main.cf's lists with.\n"
+            out += "\(AmavisWiring.reinjectRestrictions) = permit_mynetworks, reject\n"
         }
 
         if !p.postfixDirectories.isEmpty {
@@ -86,4 +91,6 @@ enum MainCfEmitter {
 enum AmavisWiring {
     /// The master.cf transport main.cf's `content_filter` names.
     static let transport = "smtp-amavis"
+    /// The main.cf list the reinjection smtpd's `-o` restriction overrides refer to.
+    static let reinjectRestrictions = "amavis_reinject_restrictions"
 }

@@ -84,11 +84,12 @@ enum MasterCfEmitter {
                                since: .init(2, 0))
         // Recipients were validated before the filter; `no_unknown_recipient_checks` below skips
         // the lookups here, so the recipient maps stay as main.cf has them.
+        let only = "$" + AmavisWiring.reinjectRestrictions  // permit_mynetworks, reject (main.cf)
         var o = ["content_filter=", "smtpd_restriction_classes=",
-                 "smtpd_delay_reject=no", "smtpd_client_restrictions=permit_mynetworks,reject",
+                 "smtpd_delay_reject=no", "smtpd_client_restrictions=\(only)",
                  "smtpd_helo_restrictions=", "smtpd_sender_restrictions=",
-                 "smtpd_recipient_restrictions=permit_mynetworks,reject"]
-        if v.hasRelayRestrictions { o.append("smtpd_relay_restrictions=permit_mynetworks,reject") }
+                 "smtpd_recipient_restrictions=\(only)"]
+        if v.hasRelayRestrictions { o.append("smtpd_relay_restrictions=\(only)") }
         o += ["smtpd_data_restrictions=reject_unauth_pipelining", "smtpd_end_of_data_restrictions=",
               "smtpd_helo_required=no", "mynetworks=\(mynet)", "smtpd_authorized_xforward_hosts=\(mynet)",
               "strict_rfc821_envelopes=yes",

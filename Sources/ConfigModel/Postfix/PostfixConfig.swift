@@ -129,4 +129,18 @@ public struct PostfixConfigSet: Sendable {
         if dir.isEmpty { return name }
         return dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
+
+    /// `a/b/../c/./d` -> `a/c/d`, by text alone: for comparing paths a linted tree names, not
+    /// for opening files (a symlinked directory would make `..` lie).
+    static func lexicallyNormalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for p in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if p == "." { continue }
+            if p == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            if p == "..", path.hasPrefix("/") { continue }  // `/..` is `/`
+            parts.append(p)
+        }
+        let joined = parts.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
 }

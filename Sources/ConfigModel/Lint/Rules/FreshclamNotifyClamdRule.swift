@@ -16,20 +16,30 @@ public struct FreshclamNotifyClamdRule: PostfixRule {
         nonTriggering: [
             .postfix(mainCf: "", [("clamd.conf", "LocalSocket /var/run/clamav/clamd.sock\n"),
                                   ("freshclam.conf", "NotifyClamd /etc/clamav/clamd.conf\n")]),
+            // A copy of /etc: clamav/ beside postfix/, as `gatewayctl build` writes it for debian.
+            RuleExample([("postfix/main.cf", ""),
+                         ("clamav/clamd.conf", "LocalSocket /var/run/clamav/clamd.sock\n"),
+                         ("clamav/freshclam.conf", "NotifyClamd /etc/clamav/clamd.conf\n")]),
         ])
 
     public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let fresh = config.clamConf("freshclam.conf"), let o = fresh.option("NotifyClamd"),
-              let clamdPath = config.companion("clamd.conf") else { return [] }
-        let target = o.value
+              let found = config.companion("clamd.conf") else { return [] }
+        let target = PostfixConfigSet.lexicallyNormalized(o.value)
         guard target.hasPrefix("/") else { return [] }  // `yes`: the compiled-in default path
-        // A linted tree that mirrors / holds the file at the same path below its root; a flat
-        // directory can only be compared by file name.
-        let name = target.split(separator: "/").last.map(String.init) ?? target
+        let clamdPath = PostfixConfigSet.lexicallyNormalized(found)
+        // The linted tree is a copy of some directory of the real host: of / (`out/etc/clamav/
+        // clamd.conf` for /etc/clamav/clamd.conf), of /etc (`copy/clamav/clamd.conf`), or a flat
+        // folder (`dir/clamd.conf`). It matches when the target ends with the file's path below
+        // the linted root, or the file's path ends with the target.
         if clamdPath.hasSuffix(target) { return [] }
-        let flat = !clamdPath.dropLast(name.count + 1).contains { $0 == "/" }
-            || clamdPath == PostfixConfigSet.joinPath(config.root, name)
-        if flat, clamdPath.hasSuffix("/" + name) || clamdPath == name { return [] }
+        let root = PostfixConfigSet.lexicallyNormalized(config.root.isEmpty ? "." : config.root)
+        var below = clamdPath
+        for base in [root, PostfixConfigSet.lexicallyNormalized(root + "/..")] where clamdPath.hasPrefix(base + "/") {
+            below = String(clamdPath.dropFirst(base.count + 1))
+            if target.hasSuffix("/" + below) { return [] }
+        }
+        if !below.contains("/"), target.hasSuffix("/" + below) { return [] }
         return [Self.diagnostic("`NotifyClamd \(target)` is not the clamd.conf in use (`\(clamdPath)`): clamd is never told to reload",
                                 at: o.nameSpan, fix: "set `NotifyClamd` to the path of clamd's configuration file")]
     }
