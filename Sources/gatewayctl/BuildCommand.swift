@@ -20,8 +20,7 @@ struct Build: ParsableCommand {
         an I/O failure, 64 usage error.
         """)
 
-    @Argument(help: "The gateway description.")
-    var config = "gateway.conf"
+    @OptionGroup var input: GatewayInput
 
     @Option(name: .long, help: ArgumentHelp("Root of the output tree.", valueName: "DIR"))
     var out: String
@@ -32,19 +31,16 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Exit 1 when DIR is stale; write nothing.")
     var check = false
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key before validation.", valueName: "section.key=value"))
-    var overrides: [String] = []
-
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let loaded = GatewayLoader.load(path: config, overrides: overrides)
-        var diagnostics = loaded.diagnostics
-        guard let document = loaded.document else {
+        let config = input.config
+        let checked = input.check()
+        let diagnostics = checked.diagnostics
+        guard let document = checked.document else {
             let status = output.report(diagnostics)
-            throw loaded.unreadable ? InputFailure.exitCode : (status == .success ? ExitCode(1) : status)
+            throw checked.unreadable ? InputFailure.exitCode : (status == .success ? ExitCode(1) : status)
         }
-        diagnostics += GatewayChecker.check(document)
         let refused = diagnostics.contains { $0.severity == .error || (output.strict && $0.severity == .warning) }
         if refused {
             _ = output.report(diagnostics)
@@ -53,7 +49,7 @@ struct Build: ParsableCommand {
         }
         let tree: EmittedTree
         do {
-            tree = try GatewayEmitter.emit(document.gateway, baseDirectory: directory(of: config))
+            tree = try GatewayEmitter.emit(document.gateway, baseDirectory: GatewayChecker.directory(of: config))
         } catch {
             _ = output.report(diagnostics + [error.diagnostic(in: document)])
             summary("error: `\(config)` cannot be emitted; nothing written to `\(out)`")
@@ -116,11 +112,6 @@ struct Build: ParsableCommand {
     /// The summary goes beside the findings: stdout for text, stderr when stdout is JSON/SARIF.
     func summary(_ line: String) {
         if output.format == .text { Terminal.write(line + "\n") } else { Terminal.error(line) }
-    }
-
-    func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
 

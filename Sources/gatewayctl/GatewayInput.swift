@@ -1,0 +1,14 @@
+import ArgumentParser
+import ConfigModel
+
+/// The gateway.conf argument and its `--set` overrides, shared by `check` and `build`.
+struct GatewayInput: ParsableArguments {
+    @Argument(help: "The gateway description.")
+    var config = "gateway.conf"
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key before validation.", valueName: "section.key=value"))
+    var overrides: [String] = []
+
+    /// Parse, every rule, suppressions: exactly what `check` reports.
+    func check() -> GatewayLoader.Result { GatewayChecker.check(path: config, overrides: overrides) }
+}
