@@ -15,6 +15,8 @@ final class RuleManPageTests: XCTestCase {
         let committed = try String(contentsOf: page, encoding: .utf8)
         XCTAssertEqual(committed, rendered, "man/gatewayctl-rules.7 is stale: regenerate with GATEWAYCTL_UPDATE_GOLDEN=1 swift test --filter RuleManPageTests")
         for d in RuleRegistry.descriptions { XCTAssertTrue(committed.contains(".SS \"\(d.id) "), "\(d.id) missing") }
+        let control = committed.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F }
+        XCTAssertEqual(control.count, 0, "control characters in the page: git and man treat it as binary")
     }
 
     /// man(1) renders it without a warning.

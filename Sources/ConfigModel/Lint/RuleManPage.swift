@@ -54,9 +54,21 @@ public enum RuleManPage {
         return out
     }
 
-    /// Running text: backslashes and hyphens escaped.
+    /// Running text: backslashes and hyphens escaped; control characters (an example may hold
+    /// a NUL on purpose) shown as `<NUL>`, `<0x1B>`, so the page stays text.
     static func escape(_ s: String) -> String {
-        s.replacingAll("\\", "\\e").replacingAll("-", "\\-")
+        var visible = ""
+        for u in s.unicodeScalars {
+            switch u.value {
+            case 0: visible += "<NUL>"
+            case 0x09: visible.unicodeScalars.append(u)
+            case 0x01...0x1F, 0x7F:
+                let hex = String(u.value, radix: 16, uppercase: true)
+                visible += "<0x" + (hex.count < 2 ? "0" : "") + hex + ">"
+            default: visible.unicodeScalars.append(u)
+            }
+        }
+        return visible.replacingAll("\\", "\\e").replacingAll("-", "\\-")
     }
 
     /// A line of a no-fill block: also protect a leading `.` or `'` from being a request.
