@@ -49,7 +49,11 @@ struct Build: ParsableCommand {
         }
         let tree: EmittedTree
         do {
-            tree = try GatewayEmitter.emit(document.gateway, baseDirectory: GatewayChecker.directory(of: config))
+            if let checkedTree = checked.tree {
+                tree = checkedTree
+            } else {
+                tree = try GatewayEmitter.emit(document.gateway, baseDirectory: GatewayChecker.directory(of: config))
+            }
         } catch {
             _ = output.report(diagnostics + [error.diagnostic(in: document)])
             summary("error: `\(config)` cannot be emitted; nothing written to `\(out)`")

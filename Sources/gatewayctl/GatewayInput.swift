@@ -10,5 +10,5 @@ struct GatewayInput: ParsableArguments {
     var overrides: [String] = []
 
     /// Parse, every rule, suppressions: exactly what `check` reports.
-    func check() -> GatewayLoader.Result { GatewayChecker.check(path: config, overrides: overrides) }
+    func check() -> GatewayChecker.Checked { GatewayChecker.check(path: config, overrides: overrides) }
 }

@@ -18,20 +18,25 @@ enum RelayRecipientsEmitter {
     static func appendFile(_ path: String, _ ctx: EmitContext, to out: inout String) throws(EmitError) {
         let full = path.hasPrefix("/") ? path : ctx.baseDirectory + "/" + path
         var bad: RecipientFile.Item?
+        // Bytes, not Strings: this loop runs once per recipient (millions). A key must be one
+        // token of printable bytes; the reader's address check already refuses worse.
+        var bytes: [UInt8] = []
         do {
-            try RecipientFile.forEachAddress(path: full) { item in
+            try RecipientFile.scan(path: full) { line, column, address, problem in
                 guard bad == nil else { return }
-                if item.problem != nil || ConfigText.hasControl(item.address) || item.address.contains(" ") {
-                    bad = item
+                if problem != nil || address.isEmpty || address.contains(where: { $0 <= 0x20 || $0 == 0x7f }) {
+                    bad = RecipientFile.Item(line: line, column: column,
+                                             address: String(decoding: address, as: UTF8.self), problem: problem)
                     return
                 }
-                out += item.address
-                out += " OK\n"
+                bytes.append(contentsOf: address)
+                bytes.append(contentsOf: " OK\n".utf8)
             }
         } catch {
             throw EmitError("cannot read recipient file `\(full)`", at: "recipients.file",
                             fix: "check the path (relative paths resolve against gateway.conf's directory)")
         }
+        out += String(decoding: bytes, as: UTF8.self)
         if let b = bad {
             throw EmitError("`\(full)` line \(b.line): `\(b.address.escapedForMessage)` is not an email address"
                             + (b.problem.map { " (\($0))" } ?? ""), at: "recipients.file",

@@ -8,25 +8,39 @@ public enum GatewayChecker {
         rules.flatMap { $0.check(document) }
     }
 
+    /// What `check(path:)` found, and the compiled tree it judged (so `build` writes the very
+    /// tree that was checked instead of emitting a million recipients twice).
+    public struct Checked: Sendable {
+        public var document: GatewayDocument?
+        public var diagnostics: [Diagnostic]
+        /// The file could not be read at all (exit 2).
+        public var unreadable: Bool
+        /// Nil when the model has errors or cannot be emitted.
+        public var tree: EmittedTree?
+    }
+
     /// The whole pipeline on a file: parse (with `section.key=value` overrides), the gateway
     /// rules, the Postfix rules (open-relay first) on the files the gateway compiles to, then the
     /// `# gatewayctl: disable=RULE reason` comments of the file.
-    public static func check(path: String, overrides: [String] = []) -> GatewayLoader.Result {
-        var loaded = GatewayLoader.load(path: path, overrides: overrides)
+    public static func check(path: String, overrides: [String] = []) -> Checked {
+        let loaded = GatewayLoader.load(path: path, overrides: overrides)
+        var checked = Checked(document: loaded.document, diagnostics: loaded.diagnostics,
+                              unreadable: loaded.unreadable, tree: nil)
         if let document = loaded.document {
-            loaded.diagnostics += check(document)
+            checked.diagnostics += check(document)
             // The compiled tree is only meaningful for a model without errors.
-            if !loaded.diagnostics.contains(where: { $0.severity == .error }),
+            if !checked.diagnostics.contains(where: { $0.severity == .error }),
                let tree = try? GatewayEmitter.emit(document.gateway, baseDirectory: directory(of: path)) {
-                loaded.diagnostics += PostfixLinter.lint(emitted: tree, version: document.gateway.identity.postfix)
+                checked.tree = tree
+                checked.diagnostics += PostfixLinter.lint(emitted: tree, version: document.gateway.identity.postfix)
                     .map { anchor($0, in: tree, document: document) }
             }
         }
         if !loaded.unreadable, let bytes = FileManager.default.contents(atPath: path) {
             let (suppressions, problems) = Suppressions.parse(Array(bytes), file: path)
-            loaded.diagnostics = Suppressions.apply(loaded.diagnostics + problems, suppressions)
+            checked.diagnostics = Suppressions.apply(checked.diagnostics + problems, suppressions)
         }
-        return loaded
+        return checked
     }
 
     /// A finding on a compiled file (which exists only in memory during `check`) is moved to the
