@@ -52,7 +52,7 @@ struct Build: ParsableCommand {
             if let checkedTree = checked.tree {
                 tree = checkedTree
             } else {
-                tree = try GatewayEmitter.emit(document.gateway, baseDirectory: GatewayChecker.directory(of: config))
+                tree = try GatewayEmitter.emit(document.gateway)
             }
         } catch {
             _ = output.report(diagnostics + [error.diagnostic(in: document)])

@@ -26,4 +26,23 @@ final class RecipientFileBuildTests: XCTestCase {
         let dump = try TestSupport.gatewayctl(["map", "dump", "hash:" + out.appendingPathComponent("etc/postfix/relay_recipients").path])
         XCTAssertEqual(Set(dump.stdout.split(separator: "\n")), ["alice@example.org\tOK", "bob@example.org\tOK", "carol@example.org\tOK"])
     }
+
+    /// `gatewayctl build some/dir/gateway.conf` with `file = users.txt`: the file is found beside
+    /// gateway.conf, not beside the working directory, and not twice-joined.
+    func testRelativeConfigPathFindsTheRecipientFileBesideIt() throws {
+        let dir = try TestSupport.makeTempDir("gatewayctl-rcptrel")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sub = dir.appendingPathComponent("conf/site")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try Data("alice@example.org\n".utf8).write(to: sub.appendingPathComponent("users.txt"))
+        let minimal = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("examples/minimal.conf"), encoding: .utf8)
+        try Data(minimal.replacingOccurrences(of: "alice@example.org\nbob@example.org\n", with: "file = users.txt\n").utf8)
+            .write(to: sub.appendingPathComponent("gateway.conf"))
+        for command in [["check", "conf/site/gateway.conf"], ["build", "conf/site/gateway.conf", "--out", "out"]] {
+            let r = try TestSupport.gatewayctl(command, cwd: dir)
+            XCTAssertEqual(r.status, 0, "\(command): \(r.stdout)\(r.stderr)")
+        }
+        let table = try String(contentsOf: dir.appendingPathComponent("out/etc/postfix/relay_recipients"), encoding: .utf8)
+        XCTAssertTrue(table.contains("alice@example.org OK\n"))
+    }
 }

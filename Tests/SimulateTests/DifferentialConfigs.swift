@@ -32,7 +32,7 @@ enum DifferentialConfigs {
         let path = TestSupport.packageRoot.appendingPathComponent("examples/seed-gateway.conf").path
         let loaded = GatewayLoader.load(path: path, overrides: ["gateway.platform=\(platform)", "gateway.postfix=\(version)"])
         guard let document = loaded.document else { throw DaemonError("seed did not parse: \(loaded.diagnostics)") }
-        let tree = try GatewayEmitter.emit(document.gateway, baseDirectory: TestSupport.packageRoot.path)
+        let tree = try GatewayEmitter.emit(document.gateway)
         guard let main = tree.files.first(where: { $0.path.hasSuffix("postfix/main.cf") }),
               let master = tree.files.first(where: { $0.path.hasSuffix("postfix/master.cf") }) else {
             throw DaemonError("no main.cf/master.cf emitted")

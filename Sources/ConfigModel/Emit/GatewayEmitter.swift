@@ -15,11 +15,11 @@
 /// /etc/default/postgrey (Debian), policyd-weight.conf, rc.conf.local (FreeBSD) — each only
 /// when the model uses it.
 public enum GatewayEmitter {
-    /// `baseDirectory`: where relative paths in the model (`[recipients] file`) resolve,
-    /// normally gateway.conf's directory.
-    public static func emit(_ gateway: Gateway, baseDirectory: String = ".") throws(EmitError) -> EmittedTree {
+    /// Paths in the model are used as they are: the parser resolved `[recipients] file`
+    /// against gateway.conf's directory (resolving again broke relative config paths).
+    public static func emit(_ gateway: Gateway) throws(EmitError) -> EmittedTree {
         let paths = PlatformPaths.forPlatform(gateway.identity.platform)
-        let ctx = EmitContext(paths: paths, baseDirectory: baseDirectory)
+        let ctx = EmitContext(paths: paths)
         let plan = try RestrictionCompiler.compile(gateway, paths: paths)
         var files: [EmittedFile?] = [
             try MainCfEmitter.emit(gateway, plan, ctx),

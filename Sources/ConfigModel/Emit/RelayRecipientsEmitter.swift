@@ -16,7 +16,7 @@ enum RelayRecipientsEmitter {
     /// Streams the file with the parser's reader (it validated the same lines); any line that
     /// is not an address stops the build rather than becoming a key.
     static func appendFile(_ path: String, _ ctx: EmitContext, to out: inout String) throws(EmitError) {
-        let full = path.hasPrefix("/") ? path : ctx.baseDirectory + "/" + path
+        let full = path
         var bad: RecipientFile.Item?
         // Bytes, not Strings: this loop runs once per recipient (millions). A key must be one
         // token of printable bytes; the reader's address check already refuses worse.

@@ -30,7 +30,7 @@ public enum GatewayChecker {
             checked.diagnostics += check(document)
             // The compiled tree is only meaningful for a model without errors.
             if !checked.diagnostics.contains(where: { $0.severity == .error }),
-               let tree = try? GatewayEmitter.emit(document.gateway, baseDirectory: directory(of: path)) {
+               let tree = try? GatewayEmitter.emit(document.gateway) {
                 checked.tree = tree
                 checked.diagnostics += PostfixLinter.lint(emitted: tree, version: document.gateway.identity.postfix)
                     .map { anchor($0, in: tree, document: document) }
@@ -68,10 +68,4 @@ public enum GatewayChecker {
         "smtpd_sender_restrictions": "sender", "smtpd_recipient_restrictions": "recipient",
         "smtpd_relay_restrictions": "relay",
     ]
-
-    /// The folder relative paths in gateway.conf (`[recipients] file =`) are resolved against.
-    public static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
 }

@@ -56,10 +56,9 @@ public struct SimulationInput: Sendable {
         guard let document = loaded.document, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
             throw LoadError.invalid(loaded.diagnostics)
         }
-        let base = (path as NSString).deletingLastPathComponent
         let tree: EmittedTree
         do {
-            tree = try GatewayEmitter.emit(document.gateway, baseDirectory: base.isEmpty ? "." : base)
+            tree = try GatewayEmitter.emit(document.gateway)
         } catch {
             throw LoadError.invalid([error.diagnostic(in: document)])
         }
