@@ -21,7 +21,7 @@ final class RuleManPageTests: XCTestCase {
 
     /// man(1) renders it without a warning.
     func testManRendersThePageCleanly() throws {
-        guard let man = TestSupport.which("man") ?? TestSupport.which("groff") else { throw XCTSkip("man not installed") }
+        let man = try TestSupport.requireTool("man", package: "man-db")
         let page = TestSupport.packageRoot.appendingPathComponent("man/gatewayctl-rules.7").path
         let args = man.hasSuffix("groff") ? ["-man", "-Tutf8", "-ww", page] : ["--warnings", "-l", page]
         let r = try TestSupport.run(man, args, environment: ["MANWIDTH": "100", "MAN_KEEP_FORMATTING": "0"])
