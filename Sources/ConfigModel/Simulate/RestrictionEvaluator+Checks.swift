@@ -77,33 +77,26 @@ extension RestrictionEvaluator {
             return reject(&state, code, Self.fixDSN(dsn, replyClass: rc), "<\(recipient)>: \(rc) rejected: \(text)",
                           restriction: label)
         }
-        let showTable = context.value("show_user_unknown_table_name").lowercased() != "no"
-        let local = resolved.localPart.lowercased()
+        // The table of each address class: (lookup maps, reject code parameter, table name).
+        let table: (maps: String, code: String, name: String)?
         switch resolved.addressClass {
-        case .local:
-            let maps = context.items("local_recipient_maps")
-            let exempt = [context.value("double_bounce_sender").lowercased(), "postmaster", "mailer-daemon"].contains(local)
-            if !maps.isEmpty, !exempt, !addressFind(maps, resolved, state: &state, restriction: label) {
-                return reject(&state, context.int("unknown_local_recipient_reject_code", 550), "5.1.1",
-                              "<\(recipient)>: \(rc) rejected: User unknown\(showTable ? " in local recipient table" : "")",
-                              restriction: label, lookups: [resolved.address])
-            }
-        case .virtual:
-            let maps = context.items("virtual_mailbox_maps")
+        case .local: table = ("local_recipient_maps", "unknown_local_recipient_reject_code", "local recipient table")
+        case .virtual: table = ("virtual_mailbox_maps", "unknown_virtual_mailbox_reject_code", "virtual mailbox table")
+        case .relay: table = ("relay_recipient_maps", "unknown_relay_recipient_reject_code", "relay recipient table")
+        case .alias, .default: table = nil
+        }
+        // Local mail to the double-bounce sender, postmaster and mailer-daemon is never refused.
+        let local = resolved.localPart.lowercased()
+        let exempt = resolved.addressClass == .local
+            && [context.value("double_bounce_sender").lowercased(), "postmaster", "mailer-daemon"].contains(local)
+        if let table, !exempt {
+            let maps = context.items(table.maps)
             if !maps.isEmpty, !addressFind(maps, resolved, state: &state, restriction: label) {
-                return reject(&state, context.int("unknown_virtual_mailbox_reject_code", 550), "5.1.1",
-                              "<\(recipient)>: \(rc) rejected: User unknown\(showTable ? " in virtual mailbox table" : "")",
+                let showTable = context.value("show_user_unknown_table_name").lowercased() != "no"
+                return reject(&state, context.int(table.code, 550), "5.1.1",
+                              "<\(recipient)>: \(rc) rejected: User unknown\(showTable ? " in \(table.name)" : "")",
                               restriction: label, lookups: [resolved.address])
             }
-        case .relay:
-            let maps = context.items("relay_recipient_maps")
-            if !maps.isEmpty, !addressFind(maps, resolved, state: &state, restriction: label) {
-                return reject(&state, context.int("unknown_relay_recipient_reject_code", 550), "5.1.1",
-                              "<\(recipient)>: \(rc) rejected: User unknown\(showTable ? " in relay recipient table" : "")",
-                              restriction: label, lookups: [resolved.address])
-            }
-        case .alias, .default:
-            break
         }
         state.trace.append(TraceStep(list: state.currentList, restriction: label, lookups: [resolved.address],
                                      result: "DUNNO", reply: nil))
