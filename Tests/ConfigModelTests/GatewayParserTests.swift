@@ -148,7 +148,7 @@ final class GatewayParserTests: XCTestCase {
         let dir = try TestSupport.makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("adir"), withIntermediateDirectories: true)
-        for (target, reason) in [("missing.txt", "does not exist"), ("adir", "is a directory")] {
+        for (target, reason) in [("missing.txt", "no such file"), ("adir", "is a directory")] {
             let conf = dir.appendingPathComponent("gateway.conf").path
             try Self.base.replacingOccurrences(of: "usuario1@example.com\n", with: "file = \(target)\n")
                 .write(toFile: conf, atomically: true, encoding: .utf8)

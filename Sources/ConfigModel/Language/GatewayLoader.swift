@@ -32,31 +32,24 @@ public enum GatewayLoader {
     enum Read { case success([UInt8]), failure(String) }
 
     static func readFile(_ path: String) -> Read {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let e = errno
-            switch e {
-            case ENOENT, ENOTDIR: return .failure("cannot read `\(path)`: no such file")
-            case EACCES, EPERM: return .failure("cannot read `\(path)`: permission denied")
-            default: return .failure("cannot read `\(path)`: error \(e)")
-            }
+        let fd: Int32, size: Int
+        do {
+            (fd, size) = try InputFile.openRegular(path)
+        } catch {
+            return .failure("cannot read `\(path)`: \(error.reason)")
         }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return .failure("cannot read `\(path)`: error \(errno)") }
-        if (st.st_mode & S_IFMT) == S_IFDIR { return .failure("cannot read `\(path)`: is a directory") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure("cannot read `\(path)`: not a regular file") }
-        guard Int(st.st_size) <= maxFileBytes else {
+        guard size <= maxFileBytes else {
             return .failure("cannot read `\(path)`: larger than \(maxFileBytes >> 20) MiB")
         }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(st.st_size) + 1)
+        bytes.reserveCapacity(size + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                return .failure("cannot read `\(path)`: error \(errno)")
+                return .failure("cannot read `\(path)`: \(FileOpenError.ioError(errno).reason)")
             }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])

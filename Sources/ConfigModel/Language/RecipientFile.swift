@@ -9,9 +9,7 @@ import Darwin
 /// (`usuario1@example.com OK`) can be reused as is. It may hold millions of lines, so it is read
 /// in fixed-size chunks and never held in memory; the emitter streams it the same way.
 public enum RecipientFile {
-    public enum OpenError: Error, Equatable, Sendable {
-        case missing, permissionDenied, isDirectory, notRegularFile, ioError(Int32)
-    }
+    public typealias OpenError = FileOpenError
 
     /// One address line: where it is and its text as written, or why it is not an address.
     public struct Item: Sendable {
@@ -36,20 +34,8 @@ public enum RecipientFile {
     static func scan(path: String,
                      _ body: (_ line: Int, _ column: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ problem: String?) -> Void)
         throws(OpenError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            switch errno {
-            case ENOENT, ENOTDIR: throw .missing
-            case EACCES, EPERM: throw .permissionDenied
-            case EISDIR: throw .isDirectory
-            default: throw .ioError(errno)
-            }
-        }
+        let (fd, _) = try InputFile.openRegular(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .ioError(errno) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .notRegularFile }
 
         var checker = AddressChecker()
         var lineNo = 1
@@ -116,16 +102,8 @@ public enum RecipientFile {
                 }
             }
         } catch {
-            let reason: String
-            switch error {
-            case .missing: reason = "does not exist"
-            case .permissionDenied: reason = "is not readable (permission denied)"
-            case .isDirectory: reason = "is a directory"
-            case .notRegularFile: reason = "is not a regular file"
-            case .ioError(let e): reason = "could not be read (errno \(e))"
-            }
             diagnostics.append(SyntaxFinding.unreadableFile.diagnostic(
-                "recipients file `\(path)` \(reason)", at: reference.span,
+                "cannot read recipients file `\(path)`: \(error.reason)", at: reference.span,
                 fix: "a relative path is resolved against the directory of the config file"))
             return
         }
