@@ -209,8 +209,17 @@ final class BuildCommandTests: XCTestCase {
         let out = try tempDir()
         XCTAssertEqual(try TestSupport.gatewayctl(["build", seed, "--out", out.path] + debian).status, 0)
         let before = snapshot(out)
-        let r = try TestSupport.run(setpriv, ["--reuid=nobody", "--regid=nogroup", "--clear-groups", TestSupport.gatewayctlPath,
-                                              "build", seed, "--out", out.path, "--set", "gateway.banner=changed"] + debian)
+        // `nobody` must be able to run the binary and read the config: the checkout may sit in a
+        // 0700 directory (CI clones into `mktemp -d`), so both are copied somewhere it can.
+        let stage = try tempDir()
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stage.path)
+        let binary = stage.appendingPathComponent("gatewayctl"), conf = stage.appendingPathComponent("gateway.conf")
+        try FileManager.default.copyItem(atPath: TestSupport.gatewayctlPath, toPath: binary.path)
+        try FileManager.default.copyItem(atPath: seed, toPath: conf.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: conf.path)
+        let r = try TestSupport.run(setpriv, ["--reuid=nobody", "--regid=nogroup", "--clear-groups", binary.path,
+                                              "build", conf.path, "--out", out.path, "--set", "gateway.banner=changed"] + debian)
         XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
         XCTAssertTrue(r.stderr.contains("permission denied"), r.stderr)
         XCTAssertEqual(snapshot(out), before)
