@@ -35,7 +35,7 @@ struct Probe: ParsableCommand {
         """, valueName: "s"))
     var timeout: Double = 30
 
-    @Flag(inversion: .prefixedNo, help: "Repeat the battery inside TLS when the server offers STARTTLS.")
+    @Flag(inversion: .prefixedNo, help: "Run the battery again inside TLS when the server offers STARTTLS (on by default; --no-starttls: clear text only).")
     var starttls = true
 
     @Option(help: "Output format: text or json.")
