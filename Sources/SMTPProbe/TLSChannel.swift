@@ -45,18 +45,38 @@ final class TLSChannel {
         SSL_CTX_free(context)
     }
 
-    func handshake() -> Step { step(SSL_connect(ssl)) { _ in .done(0) } }
+    func handshake() -> Step { step(Self.withoutSIGPIPE { SSL_connect(ssl) }) { _ in .done(0) } }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Step {
-        step(SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count))) { .done(Int($0)) }
+        step(Self.withoutSIGPIPE { SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count)) }) { .done(Int($0)) }
     }
 
     func write(_ buffer: UnsafeRawBufferPointer) -> Step {
-        step(SSL_write(ssl, buffer.baseAddress, Int32(clamping: buffer.count))) { .done(Int($0)) }
+        step(Self.withoutSIGPIPE { SSL_write(ssl, buffer.baseAddress, Int32(clamping: buffer.count)) }) { .done(Int($0)) }
     }
 
     /// One close_notify, without waiting for the peer's.
-    func shutdown() { _ = SSL_shutdown(ssl) }
+    func shutdown() { _ = Self.withoutSIGPIPE { SSL_shutdown(ssl) } }
+
+    /// OpenSSL writes to the socket with plain write(2), so a server that hangs up would kill
+    /// the process with SIGPIPE (the clear-text path uses MSG_NOSIGNAL). Block it on this thread
+    /// for the call and swallow one it raised; the call then sees EPIPE.
+    private static func withoutSIGPIPE<T>(_ body: () -> T) -> T {
+        var pipe = sigset_t(), saved = sigset_t(), pending = sigset_t()
+        sigemptyset(&pipe)
+        sigaddset(&pipe, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipe, &saved)
+        sigpending(&pending)
+        let wasPending = sigismember(&pending, SIGPIPE) == 1
+        let result = body()
+        sigpending(&pending)
+        if !wasPending, sigismember(&pending, SIGPIPE) == 1 {
+            var now = timespec()
+            _ = sigtimedwait(&pipe, nil, &now)
+        }
+        pthread_sigmask(SIG_SETMASK, &saved, nil)
+        return result
+    }
 
     private func step(_ rc: Int32, success: (Int32) -> Step) -> Step {
         if rc > 0 { return success(rc) }
