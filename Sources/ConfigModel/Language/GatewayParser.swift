@@ -53,19 +53,24 @@ extension ModelReader {
         let senders = self.senders(raw.section("senders"))
         let checks = self.checks(raw.section("checks"))
         let dnsbls = self.dnsbls(raw.section("dnsbl"))
-        let greylisting = self.greylisting(raw.section("greylisting"))
+        // rspamd reads [content-filter] and [greylisting] with other required keys.
+        let engine = self.engine(raw)
+        let greylisting = engine == .rspamd ? .some(nil) : self.greylisting(raw.section("greylisting"))
         let policyd = self.policydWeight(raw.section("policyd-weight"))
         let antivirus = self.antivirus(raw.section("antivirus"))
         let signatures = self.signatures(raw.section("signatures"))
-        let contentFilter = self.contentFilter(raw.section("content-filter"))
+        let contentFilter = engine == .rspamd ? .some(nil) : self.contentFilter(raw.section("content-filter"))
         let spamassassin = self.spamassassin(raw.section("spamassassin"))
         let restrictions = self.restrictions(raw.section("restrictions"))
+        let rspamd = self.rspamd(raw, engine: engine, spamassassin: spamassassin ?? nil)
         guard let identity, let relay, let recipients, let aliases, let local, let clients, let helo, let senders,
               let checks, let dnsbls, let greylisting, let policyd, let antivirus, let signatures, let contentFilter,
-              let spamassassin, let restrictions else { return nil }
+              let spamassassin, let restrictions, let rspamd, engine != nil else { return nil }
+        // rspamd replaces SpamAssassin and has no policyd-weight (GW5140 says so).
         return Gateway(identity: identity, relay: relay, recipients: recipients, aliases: aliases, local: local,
                        clients: clients, helo: helo, senders: senders, checks: checks, dnsbls: dnsbls,
-                       greylisting: greylisting, policydWeight: policyd, antivirus: antivirus, signatures: signatures,
-                       contentFilter: contentFilter, spamassassin: spamassassin, restrictions: restrictions)
+                       greylisting: greylisting, policydWeight: rspamd == nil ? policyd : nil, antivirus: antivirus,
+                       signatures: signatures, contentFilter: contentFilter, spamassassin: rspamd == nil ? spamassassin : nil,
+                       restrictions: restrictions, rspamd: rspamd)
     }
 }

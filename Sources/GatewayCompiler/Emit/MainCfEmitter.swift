@@ -57,6 +57,8 @@ enum MainCfEmitter {
             out += "\(AmavisWiring.reinjectRestrictions) = permit_mynetworks, reject\n"
         }
 
+        out += try RspamdWiring.mainCf(g)
+
         if !p.postfixDirectories.isEmpty {
             out += "\n# \(id.platform.rawValue) package layout.\n"
             for s in p.postfixDirectories { out += "\(s.name) = \(s.value)\n" }
