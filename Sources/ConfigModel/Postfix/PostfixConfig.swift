@@ -113,6 +113,16 @@ public struct PostfixConfigSet: Sendable {
         return path
     }
 
+    /// True when a local path (from `localPath`) lies in the linted tree or is held in memory.
+    /// Lint reads only those: a path outside config_directory (`/etc/aliases`,
+    /// `pcre:/etc/passwd`) names a file of the server, not of the machine running lint.
+    public func isInLintedTree(_ localPath: String) -> Bool {
+        if memoryFiles[localPath] != nil { return true }
+        guard !root.isEmpty else { return false }
+        let r = Self.lexicallyNormalized(root), p = Self.lexicallyNormalized(localPath)
+        return p == r || p.hasPrefix(r == "/" ? "/" : r + "/") || (r == "." && !p.hasPrefix("/") && !p.hasPrefix(".."))
+    }
+
     /// The bytes of a file named by a local path, from memory or disk; nil when missing.
     public func readFile(_ localPath: String) -> [UInt8]? {
         if let m = memoryFiles[localPath] { return m }

@@ -7,6 +7,12 @@ public struct TableReference: Sendable {
     public var span: SourceSpan?
     public var parameter: String
     public var scope: ParameterScope
+
+    /// An aliases(5) table (`name: value`, built by postalias/newaliases), not a postmap source.
+    public var isAliasTable: Bool { parameter == "alias_maps" || parameter == "alias_database" }
+
+    /// The file part of the reference (`/etc/postfix/helo_access`).
+    public var path: String { String(reference.dropFirst(type.count + 1)) }
 }
 
 extension PostfixConfigSet {
