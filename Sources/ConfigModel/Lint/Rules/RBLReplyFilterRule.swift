@@ -25,22 +25,34 @@ public struct RBLReplyFilterRule: PostfixRule {
         return z.hasSuffix("spamhaus.org") || z.hasSuffix("spamhaus.net")
     }
 
+    /// The codes of real listings: the DBL (domain list) answers 127.0.1.x, the IP lists 127.0.0.x.
+    static func filter(_ zone: String) -> String {
+        zone.lowercased().contains("dbl") ? "127.0.1.[2..99]" : "127.0.0.[2..11]"
+    }
+
+    /// A domain list used as an IP list is GW5006's finding; a reply filter would not fix it.
+    static func misusedDomainList(_ zone: String, byAddress: Bool) -> Bool {
+        let z = zone.lowercased()
+        return byAddress && DomainListAsIPListRule.domainLists.contains { z == $0 || z.hasSuffix("." + $0) }
+    }
+
     public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes {
             // postscreen: `zone[=filter][*weight]`.
             for item in scope.list("postscreen_dnsbl_sites") {
                 let zone = item.text.split(separator: "*").first.map(String.init) ?? item.text
-                guard !zone.contains("="), Self.isSpamhaus(zone) else { continue }
+                guard !zone.contains("="), Self.isSpamhaus(zone), !Self.misusedDomainList(zone, byAddress: true) else { continue }
                 out.add(Self.diagnostic("postscreen counts Spamhaus error answers from `\(zone)` as listings and can block all clients",
                                         at: item.span ?? scope.anchor("postscreen_dnsbl_sites"),
-                                        fix: "write `\(zone)=127.0.0.[2..11]`"))
+                                        fix: "write `\(zone)=\(Self.filter(zone))`"))
             }
             for e in scope.restrictionEntries where e.info?.argument == .dnsZone {
-                guard let arg = e.argument, !arg.text.contains("="), Self.isSpamhaus(arg.text) else { continue }
+                guard let arg = e.argument, !arg.text.contains("="), Self.isSpamhaus(arg.text),
+                      !Self.misusedDomainList(arg.text, byAddress: DNSListZones.addressRestrictions.contains(e.item.text)) else { continue }
                 out.add(Self.diagnostic("`\(e.item.text) \(arg.text)` treats Spamhaus error answers as listings and can reject all mail",
                                         at: arg.span ?? scope.anchor(e.list),
-                                        fix: "write `\(arg.text)=127.0.0.[2..11]`"))
+                                        fix: "write `\(arg.text)=\(Self.filter(arg.text))`"))
             }
         }
         return out.all
