@@ -106,6 +106,10 @@ public struct PostfixConfigSet: Sendable {
     public func localPath(_ path: String, in scope: ParameterScope) -> String {
         var configDir = scope.value("config_directory")
         if configDir.isEmpty { configDir = "/etc/postfix" }
+        // A tree in FreeBSD's layout has FreeBSD's compiled-in config_directory.
+        if !scope.isExplicit("config_directory"), Self.lexicallyNormalized(root).hasSuffix("usr/local/etc/postfix") {
+            configDir = "/usr/local/etc/postfix"
+        }
         while configDir.count > 1, configDir.hasSuffix("/") { configDir.removeLast() }
         if path == configDir { return root }
         if path.hasPrefix(configDir + "/") { return Self.joinPath(root, String(path.dropFirst(configDir.count + 1))) }

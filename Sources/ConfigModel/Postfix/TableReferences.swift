@@ -24,7 +24,7 @@ extension PostfixConfigSet {
         var out: [TableReference] = []
         var seen = Set<String>()
         func scan(_ scope: ParameterScope, _ names: [String]) {
-            for name in names {
+            for name in names where !Self.isCacheParameter(name) {
                 for item in scope.list(name) {
                     var text = PostfixList.ungroup(item.text)
                     while text.hasPrefix("proxy:") { text = String(text.dropFirst(6)) }
@@ -42,6 +42,12 @@ extension PostfixConfigSet {
             scan(parameters(for: s), s.overrides.map(\.name))
         }
         return out
+    }
+
+    /// Databases Postfix's daemons write themselves (TLS session caches, the address
+    /// verification and postscreen caches): no source to lint, no .db to build.
+    static func isCacheParameter(_ name: String) -> Bool {
+        name.hasSuffix("_cache_database") || name.hasSuffix("_cache_map") || name == "address_verify_map"
     }
 
     /// The tables behind `tableReferences`, read through the run's cache.

@@ -11,8 +11,8 @@ public struct MapDatabaseStaleRule: PostfixRule {
         every lookup with a temporary error (`451 4.3.0`, mail deferred); a .db older than \
         its source silently enforces yesterday's entries. Run `postmap` (alias tables: \
         `postalias` or `newaliases`) after every edit. A repository rarely carries .db files, \
-        so when no table of the linted tree has one, a missing .db is reported as info only; \
-        when others have theirs (a deployed tree), as a warning.
+        so when no table of the linted tree has one, the missing .db files are one info finding; \
+        when others have theirs (a deployed tree), each missing one is a warning.
         """,
         triggering: [
             .postfix(mainCf: "relay_recipient_maps = ↓hash:/etc/postfix/relay_recipients\n",
@@ -46,6 +46,14 @@ public struct MapDatabaseStaleRule: PostfixRule {
         // kept, not a fault (info). When some have theirs, the tree is a deployed one and a
         // missing .db defers mail (warning).
         let deployed = tables.contains { $0.dbDate != nil }
+        let unbuilt = tables.filter { $0.sourceDate != nil && $0.dbDate == nil }
+        if !deployed, let first = unbuilt.first {
+            let refs = unbuilt.map { "`\($0.ref.reference)`" }
+            out.append(Self.diagnostic(
+                "no table of the linted tree has its built file (a repository, not a deployed tree): \(refs.count) table\(refs.count == 1 ? "" : "s") to build on the server: \(refs.prefix(5).joined(separator: ", "))\(refs.count > 5 ? " and \(refs.count - 5) more" : "")",
+                at: first.ref.span ?? first.ref.scope.anchor(first.ref.parameter),
+                fix: "run `postmap` (alias tables: `postalias` or `newaliases`) on the server after deploying", severity: .info))
+        }
         for t in tables {
             let span = t.ref.span ?? t.ref.scope.anchor(t.ref.parameter)
             let build = t.ref.isAliasTable ? "run `postalias \(t.ref.reference)` (or `newaliases`)" : "run `postmap \(t.ref.reference)`"
@@ -53,9 +61,6 @@ public struct MapDatabaseStaleRule: PostfixRule {
             case (.some, nil) where deployed:
                 out.append(Self.diagnostic("`\(t.database)` is missing: every lookup in `\(t.ref.reference)` fails and mail is deferred",
                                            at: span, fix: build))
-            case (.some, nil):
-                out.append(Self.diagnostic("`\(t.database)` is not in the linted tree; the server needs it built from the source",
-                                           at: span, fix: build + " on the server after deploying", severity: .info))
             case (.some(let s), .some(let d)) where d < s:
                 out.append(Self.diagnostic("`\(t.database)` is older than its source: Postfix still uses the previous entries",
                                            at: span, fix: build))

@@ -44,7 +44,7 @@ public struct ObsoleteParameterRule: PostfixRule {
         "smtpd_tls_eecdh_grade": Obsolete(since: PostfixVersion(3, 6), message: "ignored (curves come from `tls_eecdh_auto_curves`)",
                                           fix: "remove it"),
         "disable_dns_lookups": Obsolete(since: PostfixVersion(2, 11), message: "a fallback for `smtp_dns_support_level`",
-                                        fix: "write `smtp_dns_support_level = disabled`"),
+                                        fix: "write `smtp_dns_support_level = disabled` (an lmtp service: `lmtp_dns_support_level`)"),
     ]
 
     public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
