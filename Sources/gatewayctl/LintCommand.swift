@@ -1,6 +1,9 @@
 import ArgumentParser
 import ConfigModel
+import Diagnostics
 import Foundation
+import Lint
+import PostfixConfig
 
 /// `gatewayctl lint PATH...`: lint existing Postfix configurations (and the ClamAV, amavis and
 /// map files beside them) with every Postfix rule.

@@ -2,6 +2,9 @@ import Foundation
 import XCTest
 import TestSupport
 @testable import ConfigModel
+@testable import Diagnostics
+@testable import PostfixConfig
+@testable import Lint
 
 /// The field corpus (`Fixtures/field`, one directory per configuration, written in the pattern
 /// of a real project; see its README): each lints to exactly its golden
