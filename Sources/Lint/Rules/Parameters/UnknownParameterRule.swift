@@ -63,9 +63,11 @@ public struct UnknownParameterRule: PostfixRule {
             }
             if referenced.contains(name) || classes.contains(name) { continue }
             // Only names the target version has: no 3.6 allowlist names for a 3.4 server.
+            // Old names of renamed parameters are the right suggestion where the new one is too new.
+            let oldNames = PostfixKnowledge.compatibilityNames.filter { !PostfixKnowledge.exists($0.value, in: config.version) }.keys
             let suggestion = Suggest.closest(to: name, in: PostfixKnowledge.parameterNames.lazy.filter {
                 PostfixKnowledge.exists($0, in: config.version)
-            })
+            } + oldNames)
             if let s = suggestion {
                 out.add(Self.diagnostic("unknown parameter `\(name)`; did you mean `\(s)`?", at: span, fix: "write `\(s)`"))
             } else {
