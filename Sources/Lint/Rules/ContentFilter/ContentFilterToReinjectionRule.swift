@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5004: content_filter sends mail to one of Postfix's own smtpd listeners.
-public struct ContentFilterToReinjectionRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct ContentFilterToReinjectionRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5004", name: "content-filter-to-own-smtpd", severity: .error,
         summary: "`content_filter` points at Postfix's own smtpd instead of the filter",
         rationale: """
@@ -33,7 +33,7 @@ public struct ContentFilterToReinjectionRule: PostfixRule {
 
     static let loopback: Set<String> = ["127.0.0.1", "localhost", "::1", "[::1]", ""]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard config.hasMainCf, let master = config.masterCf else { return [] }
         var out = DiagnosticSet()
         for scope in [config.parameters(for: nil)] + config.smtpdServices.map({ config.parameters(for: $0) }) {

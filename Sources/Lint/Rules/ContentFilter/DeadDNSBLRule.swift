@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5005: a DNS blocklist that no longer exists.
-public struct DeadDNSBLRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct DeadDNSBLRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5005", name: "dead-dnsbl", severity: .warning,
         summary: "a DNS blocklist that has shut down",
         rationale: """
@@ -38,7 +38,7 @@ public struct DeadDNSBLRule: PostfixRule {
         return dead.first { z == $0.0 || z.hasSuffix("." + $0.0) }?.1
     }
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for (zone, span) in DNSListZones.zones(config).all {
             guard let why = Self.deadReason(zone) else { continue }

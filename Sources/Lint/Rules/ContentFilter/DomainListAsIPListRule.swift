@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5006: a domain blocklist queried with client IP addresses.
-public struct DomainListAsIPListRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct DomainListAsIPListRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5006", name: "domain-list-as-ip-list", severity: .warning,
         summary: "a domain blocklist (DBL, URIBL, SURBL) used where Postfix looks up client IP addresses",
         rationale: """
@@ -27,7 +27,7 @@ public struct DomainListAsIPListRule: PostfixRule {
     static let domainLists = ["dbl.spamhaus.org", "dbl.dq.spamhaus.net", "zrd.spamhaus.org", "multi.uribl.com",
                               "black.uribl.com", "grey.uribl.com", "red.uribl.com", "multi.surbl.org", "dbl.nordspam.com"]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for (zone, span) in DNSListZones.zones(config).byAddress {
             let z = zone.lowercased()

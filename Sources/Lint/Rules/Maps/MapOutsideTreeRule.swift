@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW4005: lookup tables outside config_directory are the server's files, not the linted tree's.
-public struct MapOutsideTreeRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct MapOutsideTreeRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW4005", name: "map-outside-linted-tree", severity: .info,
         summary: "lookup tables outside `config_directory` were not read",
         rationale: """
@@ -23,7 +23,7 @@ public struct MapOutsideTreeRule: PostfixRule {
             .postfix(mainCf: "alias_maps = hash:/etc/postfix/aliases\n", [("aliases", "postmaster: root\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         let outside = config.referencedTables.filter { $0.1.isOutsideTree }
         guard let first = outside.first else { return [] }
         let names = outside.map { "`\($0.0.reference)`" }

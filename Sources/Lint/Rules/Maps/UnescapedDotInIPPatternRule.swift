@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW4004: an IP-address regex with an unescaped `.`.
-public struct UnescapedDotInIPPatternRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct UnescapedDotInIPPatternRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW4004", name: "unescaped-dot-in-ip-pattern", severity: .warning,
         summary: "a regex meant to match an IP address has an unescaped `.`",
         rationale: """
@@ -26,7 +26,7 @@ public struct UnescapedDotInIPPatternRule: PostfixRule {
                      [("header_checks", "/^Mime-Version: 1.0/ IGNORE\n/^X-Mailer: Foo 2.1.3/ REJECT\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for (ref, table) in config.referencedTables where table.kind == .regex {
             // Content checks match text (`/^Mime-Version: 1.0/`): there only a whole dotted

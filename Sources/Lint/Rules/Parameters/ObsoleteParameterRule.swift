@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW3007: a parameter that the target Postfix ignores or only honours as a fallback.
-public struct ObsoleteParameterRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct ObsoleteParameterRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW3007", name: "obsolete-parameter", severity: .warning,
         summary: "a parameter that the target Postfix ignores, or reads only as an obsolete fallback",
         rationale: """
@@ -50,7 +50,7 @@ public struct ObsoleteParameterRule: PostfixRule {
                                         fix: "write `smtp_dns_support_level = disabled` (an lmtp service: `lmtp_dns_support_level`)"),
     ]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard config.hasMainCf else { return [] }
         var out: [Diagnostic] = []
         var names: [(String, SourceSpan)] = config.mainCf.entries.map { ($0.name, $0.nameSpan) }

@@ -2,9 +2,10 @@ import Diagnostics
 import PostfixConfig
 
 /// GW3004: a main.cf or `-o` parameter Postfix does not know.
-public struct UnknownParameterRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct UnknownParameterRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW3004", name: "unknown-parameter", severity: .warning,
         summary: "a parameter name Postfix does not know (a typo, or too new for the target version)",
         rationale: """
@@ -41,7 +42,7 @@ public struct UnknownParameterRule: PostfixRule {
             """),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         // Without master.cf Postfix runs its stock services, each with its transport_* family.
         let services = config.masterCf?.services.map(\.name) ?? PostfixKnowledge.defaultServices
         let referenced = Self.referencedNames(config)

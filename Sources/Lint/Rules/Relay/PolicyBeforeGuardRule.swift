@@ -2,9 +2,10 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2005: a policy service consulted before the relay guard.
-public struct PolicyBeforeGuardRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct PolicyBeforeGuardRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW2005", name: "policy-before-relay-guard", severity: .warning,
         summary: "`check_policy_service` runs before the relay guard",
         rationale: """
@@ -35,7 +36,7 @@ public struct PolicyBeforeGuardRule: PostfixRule {
             """),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         RelayListFindings.items(config, \.policiesBeforeGuard).filter { _, scope, list in
             // A recipient must pass BOTH lists: while smtpd_relay_restrictions holds anything
             // (its default from level 1 ends in defer_unauth_destination), a policy OK in the
