@@ -70,6 +70,30 @@ final class LintFieldCorpusTests: XCTestCase {
         }
     }
 
+    /// postconf is the oracle for unknown parameters: with a master.cf, its `unused parameter`
+    /// warnings name exactly the parameters GW3004 reports (per-transport names, renamed names
+    /// and `$name` references included); without one postconf cannot tell, and stays silent.
+    func testUnknownParametersAgreeWithPostconf() throws {
+        let postconf = try TestSupport.requireTool("postconf", package: "postfix")
+        var compared = 0
+        for name in Self.configurations {
+            for config in LintTarget.resolve([Self.fixtures.appendingPathComponent(name).path], version: nil).configs
+            where config.masterCf != nil {
+                let r = try TestSupport.run(postconf, ["-c", config.root, "-n"])
+                let theirs = Set(r.stderr.split(separator: "\n").compactMap { line -> String? in
+                    guard let range = line.range(of: "unused parameter: ") else { return nil }
+                    return String(line[range.upperBound...].prefix { $0 != "=" })
+                })
+                let ours = Set(PostfixLinter.lint(config).filter { $0.id == "GW3004" }.compactMap {
+                    $0.message.split(separator: "`").dropFirst().first.map(String.init)
+                })
+                XCTAssertEqual(ours, theirs, name)
+                compared += theirs.count
+            }
+        }
+        XCTAssertGreaterThan(compared, 0, "the corpus holds no unknown parameter: the comparison shows nothing")
+    }
+
     /// Every table that lint reads for the corpus lies inside its fixture: a path outside the
     /// linted tree (`/etc/aliases`, the FreeBSD `/etc/mail/aliases`) is reported, not read.
     func testNoTableIsReadFromOutsideTheFixture() {
