@@ -65,7 +65,11 @@ struct AmavisWiringRule: PostfixRule {
         // amavis convention). Any other smtpd, e.g. a public alternate port such as 2525 or
         // Proxmox's internal 26, is not one: clearing content_filter there lets mail bypass scanning.
         let amavis = AmavisSettings(config)
-        let backPort = Self.backPort(amavis: amavis, nexthop: nexthop)
+        // A filter port that is itself one of master.cf's smtpd listeners is GW5004's finding
+        // (nothing is scanned); the return path then means nothing.
+        let filterPort = nexthop.split(separator: ":").last.flatMap { Int($0) }
+        let filterIsOwnSmtpd = master.services.contains { $0.isSMTPServer && $0.type == "inet" && Self.port(ofService: $0.name) == filterPort }
+        let backPort = filterIsOwnSmtpd ? nil : Self.backPort(amavis: amavis, nexthop: nexthop)
         let reinjection = master.services.filter { s in
             s.isSMTPServer && s.type == "inet" && backPort != nil && Self.port(ofService: s.name) == backPort
         }
