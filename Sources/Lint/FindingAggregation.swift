@@ -28,12 +28,16 @@ public enum FindingAggregation {
         var out: [Diagnostic] = []
         for (key, members) in groups where members.count > limit {
             let table = String(key.split(separator: "\u{0}", maxSplits: 1).last ?? "")
-            let ds = members.map { diagnostics[$0] }.sortedBySource()
+            // The rule's own order (table order for map findings), not text order.
+            let ds = members.map { diagnostics[$0] }
             var first = ds[0]
             let worst = ds.map(\.severity).max() ?? first.severity
             first.message = "\(ds.count) findings of this rule for `\(table)`; the first: \(first.message)"
             first.severity = worst
-            first.notes += ds.dropFirst().prefix(examples - 1).map { .init($0.message, at: $0.span) }
+            // Each example located where it is in the table when a note points there.
+            first.notes += ds.dropFirst().prefix(examples - 1).map { d in
+                .init(d.message, at: d.notes.first { $0.span?.file == table }?.span ?? d.span)
+            }
             first.notes.append(.init("\(ds.count - examples) more like these are not shown"))
             out.append(first)
             drop.formUnion(members)
