@@ -143,7 +143,8 @@ public struct LintPolicy: Sendable, Equatable {
         while true {
             for name in fileNames {
                 let candidate = dir.appendingPathComponent(name).path
-                if fm.fileExists(atPath: candidate) { return candidate }
+                var candidateIsDir: ObjCBool = false
+                if fm.fileExists(atPath: candidate, isDirectory: &candidateIsDir), !candidateIsDir.boolValue { return candidate }
             }
             if fm.fileExists(atPath: dir.appendingPathComponent(".git").path) { return nil }
             let parent = dir.deletingLastPathComponent()
