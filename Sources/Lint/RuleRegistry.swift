@@ -26,6 +26,8 @@ public enum RuleRegistry {
         ServiceListenAddressRule(),
         ServicePortConflictRule(),
         PublicServiceRule(),
+        PolicydWeightUnderRspamdRule(),
+        RspamdRedisRule(),
         // Postfix configurations (GWx0xx)
         OpenRelayRule(),
         RelayGuardMissingRule(),
@@ -67,6 +69,7 @@ public enum RuleRegistry {
         ClamAVScanLimitRule(),
         FreshclamNotifyClamdRule(),
         FreshclamObsoleteMirrorRule(),
+        MilterFailsOpenRule(),
     ]
 
     /// Rules over gateway.conf.
