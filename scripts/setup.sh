@@ -10,6 +10,7 @@ packages=(
   clamav clamav-daemon clamav-freshclam      # clamconf, clamd, sigtool
   spamassassin amavisd-new                   # spamassassin --lint, amavisd-new
   postgrey policyd-weight                    # policy services
+  rspamd redis-server                        # the rspamd engine: rspamadm configtest, rspamd, Redis
   swaks                                      # SMTP client for end-to-end checks
   dnsmasq-base                               # a DNS fixture server on loopback
   iproute2 procps psmisc time                # ip netns, ps, killall, /usr/bin/time
