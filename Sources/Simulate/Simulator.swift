@@ -69,7 +69,10 @@ public struct Simulator: Sendable {
             rcptState.deferIfPermitSender = state.deferIfPermitSender
             rcptState.trace = state.trace
             let reply = checkRecipient(recipient, &rcptState, delayReject: delayReject)
-            if reply.isAccept { accepted += 1 }
+            if reply.isAccept {
+                accepted += 1
+                milterStage(&rcptState)
+            }
             verdicts.append(RecipientVerdict(recipient: recipient, command: "RCPT", reply: reply, trace: rcptState.trace,
                                              notEvaluated: state.notEvaluated + rcptState.notEvaluated))
         }
