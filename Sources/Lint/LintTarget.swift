@@ -18,6 +18,8 @@ public enum LintTarget {
 
     static let postfixDirs = ["", "postfix", "etc/postfix", "usr/local/etc/postfix"]
     static let clamDirs = ["", "clamav", "etc/clamav", "usr/local/etc", "usr/local/etc/clamav", "../clamav"]
+    /// rspamd's configuration root (the directory holding local.d).
+    static let rspamdDirs = ["rspamd", "etc/rspamd", "usr/local/etc/rspamd", "../rspamd"]
     static let amavisDirs = ["amavis/conf.d", "etc/amavis/conf.d", "usr/local/etc/amavisd.conf", "amavisd.conf", "../amavis/conf.d"]
 
     public static func resolve(_ paths: [String], version: PostfixVersion?) -> Result {
@@ -50,6 +52,10 @@ public enum LintTarget {
                 for d in amavisDirs where c.companions["amavis"] == nil {
                     let p = PostfixConfigSet.joinPath(path, d)
                     if fm.fileExists(atPath: p) { c.companions["amavis"] = p }
+                }
+                for d in rspamdDirs where c.companions["rspamd"] == nil {
+                    let p = PostfixConfigSet.joinPath(path, d)
+                    if fm.fileExists(atPath: PostfixConfigSet.joinPath(p, "local.d")) { c.companions["rspamd"] = p }
                 }
                 guard c.hasMainCf || c.masterCf != nil || !c.companions.isEmpty else {
                     result.empty.append(path)

@@ -70,6 +70,8 @@ public enum RuleRegistry {
         FreshclamNotifyClamdRule(),
         FreshclamObsoleteMirrorRule(),
         MilterFailsOpenRule(),
+        RspamdMilterAddressRule(),
+        RspamdClamdSocketRule(),
     ]
 
     /// Rules over gateway.conf.

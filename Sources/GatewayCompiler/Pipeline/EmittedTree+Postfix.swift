@@ -17,6 +17,9 @@ extension EmittedTree {
             if f.absolutePath.hasPrefix(dir + "/") { files[String(f.absolutePath.dropFirst(dir.count + 1))] = bytes }
             let name = f.absolutePath.split(separator: "/").last.map(String.init) ?? ""
             if name == "clamd.conf" || name == "freshclam.conf" { companions[name] = f.absolutePath }
+            if f.absolutePath.hasSuffix("/local.d/worker-proxy.inc") {
+                companions["rspamd"] = String(f.absolutePath.dropLast("/local.d/worker-proxy.inc".count))
+            }
         }
         var config = PostfixConfigSet(mainCf: MainCf(file: main.absolutePath, text: main.contents),
                                       masterCf: master.map { MasterCf(file: $0.absolutePath, text: $0.contents) },
