@@ -53,13 +53,14 @@ extension ModelReader {
         let senders = self.senders(raw.section("senders"))
         let checks = self.checks(raw.section("checks"))
         let dnsbls = self.dnsbls(raw.section("dnsbl"))
-        // rspamd reads [content-filter] and [greylisting] with other required keys.
+        // rspamd reads [content-filter] and [greylisting] with other required keys (and an
+        // unknown engine reads neither: its one finding says enough).
         let engine = self.engine(raw)
-        let greylisting = engine == .rspamd ? .some(nil) : self.greylisting(raw.section("greylisting"))
+        let greylisting = engine != .amavis ? .some(nil) : self.greylisting(raw.section("greylisting"))
         let policyd = self.policydWeight(raw.section("policyd-weight"))
         let antivirus = self.antivirus(raw.section("antivirus"))
         let signatures = self.signatures(raw.section("signatures"))
-        let contentFilter = engine == .rspamd ? .some(nil) : self.contentFilter(raw.section("content-filter"))
+        let contentFilter = engine != .amavis ? .some(nil) : self.contentFilter(raw.section("content-filter"))
         let spamassassin = self.spamassassin(raw.section("spamassassin"))
         let restrictions = self.restrictions(raw.section("restrictions"))
         let rspamd = self.rspamd(raw, engine: engine, spamassassin: spamassassin ?? nil)

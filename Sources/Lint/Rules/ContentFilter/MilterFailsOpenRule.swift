@@ -31,7 +31,7 @@ struct MilterFailsOpenRule: PostfixRule {
                   let span = scope.origin("milter_default_action")?.valueSpan else { continue }
             var notes: [Diagnostic.Note] = []
             if let s = scope.origin(list)?.valueSpan { notes.append(.init("`\(list)` set here", at: s)) }
-            out.add(Self.diagnostic("`milter_default_action = accept`: while the milter is unreachable mail is delivered unscanned",
+            out.add(Self.diagnostic("`milter_default_action = accept`: while a milter is unreachable, mail passes without it (unscanned, unchecked or unsigned)",
                                     at: span, notes: notes, fix: "set `milter_default_action = tempfail` (the sender retries)"))
         }
         return out.all
