@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "gatewayctl",
-    platforms: [.macOS(.v13)],
+    // Linux only: the code calls Glibc directly (openat, renameat, flock, xattrs, /proc/self/fd).
     products: [
         .executable(name: "gatewayctl", targets: ["gatewayctl"]),
         .library(name: "ConfigModel", targets: ["ConfigModel"]),
@@ -18,11 +18,16 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", pkgConfig: "libpcre2-8",
                        providers: [.apt(["libpcre2-dev"])]),
 
+        // File I/O: directory handles (openat, O_NOFOLLOW), typed read failures, atomic replace,
+        // locks. The bottom layer: knows nothing else of the project.
+        .systemLibrary(name: "CFileLayer", path: "Sources/CFileLayer"),
+        .target(name: "FileLayer", dependencies: ["CFileLayer"]),
+
         // Lookup tables: postmap-compatible sources, Berkeley DB, regex tables. No model, no terminal I/O.
-        .target(name: "MapBuilder", dependencies: ["CBerkeleyDB", "CPCRE2"]),
+        .target(name: "MapBuilder", dependencies: ["CBerkeleyDB", "CPCRE2", "FileLayer"]),
 
         // The model and everything that reads or writes it. No terminal I/O.
-        .target(name: "ConfigModel", dependencies: ["MapBuilder"]),
+        .target(name: "ConfigModel", dependencies: ["MapBuilder", "FileLayer"]),
 
         // SMTP client on POSIX sockets and the live relay-test battery (`probe`). No model.
         .target(name: "SMTPProbe"),
@@ -38,6 +43,7 @@ let package = Package(
 
         .testTarget(name: "ConfigModelTests", dependencies: ["ConfigModel", "TestSupport"],
                     exclude: ["Emit/Golden", "Fixtures", "Golden"]),
+        .testTarget(name: "FileLayerTests", dependencies: ["FileLayer", "TestSupport"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["SMTPProbe", "TestSupport"]),
         .testTarget(name: "SimulateTests", dependencies: ["ConfigModel", "SMTPProbe", "TestSupport"]),
         .testTarget(name: "GatewayctlCLITests", dependencies: ["TestSupport", "gatewayctl"]),
