@@ -67,11 +67,15 @@ struct Build: ParsableCommand {
         }
         let report: TreeWriter.Report
         do {
-            report = try TreeWriter.write(tree, to: out, buildDatabase: MapDatabases.build)
+            report = try TreeWriter.write(tree, to: out, buildDatabase: MapDatabases.build) {
+                Terminal.error("note: another build holds `\(out)/\(TreeWriter.lockName)`; waiting for it to finish")
+            }
         } catch {
             Terminal.error("error: \(error.message)\nnote: the previous contents of `\(out)` are unchanged")
             throw InputFailure.exitCode
         }
+        if let real = report.resolvedRoot { Terminal.error("note: `\(out)` is a symbolic link; built into `\(real)`") }
+        if report.recovered { Terminal.error("note: rolled back an interrupted build of `\(out)` before this one") }
         for w in report.warnings { Terminal.error("warning: \(w)") }
         let g = document.gateway.identity
         summary("built \(g.hostname) for \(g.platform.rawValue), Postfix \(g.postfix): "
@@ -97,11 +101,17 @@ struct Build: ParsableCommand {
                 }
             case .changed(let old):
                 if diff, let new { text += UnifiedDiff.diff(old: old, new: new, oldName: "a/" + path, newName: "b/" + path) }
+                if diff, new == nil { text += "Stale table: \(path) (not built from the source's current contents; the build rebuilds it)\n" }
             case .obsolete:
                 if diff { text += "Only in \(out): \(path) (no longer part of the gateway; the build deletes it)\n" }
             }
         }
-        let stale = statuses.filter { $0.status != .same }.map(\.path)
+        var stale = statuses.filter { $0.status != .same }.map(\.path)
+        if TreeWriter.interrupted(in: out) {
+            // Its files may be a mix of two builds; the next build rolls it back first.
+            stale.insert(TreeWriter.journalName, at: 0)
+            if diff { text = "Interrupted build: \(out) holds the journal of a build that did not finish (the next build rolls it back)\n" + text }
+        }
         if diff { Terminal.write(text) }
         if check {
             if stale.isEmpty {
