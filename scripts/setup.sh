@@ -14,6 +14,7 @@ packages=(
   dnsmasq-base                               # a DNS fixture server on loopback
   iproute2 procps psmisc time                # ip netns, ps, killall, /usr/bin/time
   man-db                                     # man: the rule man page renders without warnings
+  strace                                     # fault injection at each syscall of build's commit
 )
 
 SUDO=""

@@ -71,10 +71,15 @@ struct TreeJournal: Equatable {
     /// `.NAME.gatewayctl-PID-...` (ours and MapBuilder's) or libdb's `__db.` create-time name
     /// for one; returns the PID.
     static func temporaryOwner(_ name: String) -> pid_t? {
-        guard name.hasPrefix(".") || name.hasPrefix("__db."), let r = name.range(of: ".gatewayctl-") else { return nil }
-        let rest = name[r.upperBound...]
-        guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { return nil }
-        return pid
+        guard name.hasPrefix(".") || name.hasPrefix("__db.") else { return nil }
+        // The tag may follow a name that itself holds `.gatewayctl-` (`..gatewayctl-tree.gatewayctl-PID-new`).
+        var from = name.startIndex
+        while let r = name.range(of: ".gatewayctl-", range: from..<name.endIndex) {
+            let rest = name[r.upperBound...]
+            if let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 { return pid }
+            from = r.upperBound
+        }
+        return nil
     }
 
     static func isTemporary(_ name: String) -> Bool { temporaryOwner(name) != nil }

@@ -205,6 +205,9 @@ public enum TreeWriter {
                 }
             }
         } catch {
+            // A journal here is ours (recovery removed any older one, and we hold the lock): its
+            // rename may have happened before the fsync that failed. It goes before its backups.
+            if (try? dir.remove(TreeJournal.name)) == true { try? dir.sync() }
             staging.discard()
             if !existed {
                 _ = try? dir.remove(lockName)
