@@ -3,9 +3,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5002: Postfix's content_filter and amavis's listener and re-injection path must meet.
-public struct AmavisWiringRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct AmavisWiringRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5002", name: "amavis-wiring", severity: .error,
         summary: "`content_filter` and the re-injection smtpd do not fit together",
         rationale: """
@@ -34,7 +34,7 @@ public struct AmavisWiringRule: PostfixRule {
 
     static let publicPorts: Set<String> = ["smtp", "25", "submission", "587", "smtps", "submissions", "465"]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard config.hasMainCf, let master = config.masterCf else { return [] }
         let main = config.parameters(for: nil)
         let filter = main.value("content_filter")

@@ -3,9 +3,9 @@ import PostfixConfig
 import ConfigModel
 
 /// GW5001: a Spamhaus DNSBL without a reply filter.
-public struct RBLReplyFilterRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct RBLReplyFilterRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5001", name: "rbl-without-reply-filter", severity: .warning,
         summary: "a Spamhaus zone is queried without a reply filter",
         rationale: """
@@ -29,7 +29,7 @@ public struct RBLReplyFilterRule: PostfixRule {
         return z.hasSuffix("spamhaus.org") || z.hasSuffix("spamhaus.net")
     }
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes {
             // postscreen: `zone[=filter][*weight]`.

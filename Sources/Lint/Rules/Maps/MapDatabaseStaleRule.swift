@@ -3,9 +3,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW4002: a .db missing or older than its source.
-public struct MapDatabaseStaleRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct MapDatabaseStaleRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW4002", name: "map-database-stale", severity: .warning,
         summary: "a table's .db is missing, or older than its source",
         rationale: """
@@ -24,7 +24,7 @@ public struct MapDatabaseStaleRule: PostfixRule {
 
     static let suffix = ["hash": ".db", "btree": ".db", "cdb": ".cdb", "lmdb": ".lmdb", "dbm": ".dir", "sdbm": ".dir"]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard !config.root.isEmpty else { return [] }
         var out: [Diagnostic] = []
         let fm = FileManager.default

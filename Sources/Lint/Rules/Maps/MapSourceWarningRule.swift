@@ -3,9 +3,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW4001: what postmap would warn about in a table source.
-public struct MapSourceWarningRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct MapSourceWarningRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW4001", name: "map-source-warning", severity: .warning,
         summary: "a lookup-table source line postmap warns about or skips",
         rationale: """
@@ -25,7 +25,7 @@ public struct MapSourceWarningRule: PostfixRule {
                      [("senders", "spammer.example REJECT\n# comment\nother.example OK\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         var tables = config.referencedTables.map(\.1).filter { $0.kind == .indexed || $0.kind == .cidr }
         for path in (config.companion("map") ?? "").split(separator: "\n") {

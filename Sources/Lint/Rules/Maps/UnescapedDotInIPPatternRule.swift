@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW4004: an IP-address regex with an unescaped `.`.
-public struct UnescapedDotInIPPatternRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct UnescapedDotInIPPatternRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW4004", name: "unescaped-dot-in-ip-pattern", severity: .warning,
         summary: "a regex meant to match an IP address has an unescaped `.`",
         rationale: """
@@ -21,7 +21,7 @@ public struct UnescapedDotInIPPatternRule: PostfixRule {
                      [("helo_checks", "/^\\[203\\.0\\.113\\.25\\]$/ REJECT You are not my IP\n/^[0-9.]+$/ REJECT numeric\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for (_, table) in config.referencedTables where table.kind == .regex {
             for rule in table.regex?.rules ?? [] where rule.kind != .endif {

@@ -2,9 +2,10 @@ import Diagnostics
 import PostfixConfig
 
 /// GW3010: master.cf entries whose fields Postfix's master rejects.
-public struct MasterCfFieldRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct MasterCfFieldRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: PostfixSyntaxFinding.masterCfFields.id, name: PostfixSyntaxFinding.masterCfFields.name,
         severity: PostfixSyntaxFinding.masterCfFields.severity,
         summary: "a master.cf service entry with missing or invalid fields",
@@ -25,7 +26,7 @@ public struct MasterCfFieldRule: PostfixRule {
 
     static let types: Set<String> = ["inet", "unix", "unix-dgram", "fifo", "pass"]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let master = config.masterCf else { return [] }
         var out = master.diagnostics.filter { $0.id == Self.description.id }
         for s in master.services where s.fieldSpans.count >= 8 {

@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW3005: a master.cf `-o` replaces a restriction list main.cf also sets.
-public struct OverrideShadowsMainRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct OverrideShadowsMainRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW3005", name: "override-shadows-main-cf", severity: .info,
         summary: "a master.cf `-o` replaces a restriction list that main.cf sets",
         rationale: """
@@ -22,7 +22,7 @@ public struct OverrideShadowsMainRule: PostfixRule {
                      [("master.cf", "smtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n  -o smtpd_client_restrictions=$mua_client_restrictions\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard config.hasMainCf else { return [] }
         let lists = Set(PostfixKnowledge.restrictionLists.map(\.name))
         var out: [Diagnostic] = []

@@ -2,9 +2,10 @@ import Diagnostics
 import PostfixConfig
 
 /// GW3004: a main.cf or `-o` parameter Postfix does not know.
-public struct UnknownParameterRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct UnknownParameterRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW3004", name: "unknown-parameter", severity: .warning,
         summary: "a parameter name Postfix does not know (a typo, or too new for the target version)",
         rationale: """
@@ -28,7 +29,7 @@ public struct UnknownParameterRule: PostfixRule {
             """, [("master.cf", "smtp inet n - y - - smtpd\nsmtp-amavis unix - - n - 2 smtp\nsubmission inet n - y - - smtpd\n  -o smtpd_client_restrictions=$mua_client_restrictions\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         let services = config.masterCf?.services.map(\.name) ?? []
         let referenced = Self.referencedNames(config)
         let classes = Set(config.parameters(for: nil).list("smtpd_restriction_classes").map(\.text))

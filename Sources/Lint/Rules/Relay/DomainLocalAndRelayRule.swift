@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2017: a domain in both mydestination and relay_domains.
-public struct DomainLocalAndRelayRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct DomainLocalAndRelayRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW2017", name: "domain-local-and-relay", severity: .warning,
         summary: "a domain is listed in both `mydestination` and `relay_domains`",
         rationale: """
@@ -20,7 +20,7 @@ public struct DomainLocalAndRelayRule: PostfixRule {
             .postfix(mainCf: "mydestination = localhost\nrelay_domains = example.com\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes where scope.isExplicit("relay_domains") && scope.isPublicListener {
             let local = Set(scope.list("mydestination").map { $0.text.lowercased() }.filter { !$0.contains(":") })

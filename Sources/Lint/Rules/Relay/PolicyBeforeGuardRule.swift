@@ -2,9 +2,10 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2005: a policy service consulted before the relay guard.
-public struct PolicyBeforeGuardRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct PolicyBeforeGuardRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW2005", name: "policy-before-relay-guard", severity: .warning,
         summary: "`check_policy_service` runs before the relay guard",
         rationale: """
@@ -27,7 +28,7 @@ public struct PolicyBeforeGuardRule: PostfixRule {
             """),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         RelayListFindings.items(config, \.policiesBeforeGuard).map { item, _, list in
             Self.diagnostic("`check_policy_service` in `\(list)` is consulted before the relay guard; its answer can open the relay",
                             at: item.span ?? .file(config.mainCf.file),

@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2016: relay domains accepted without a list of valid recipients.
-public struct RelayDomainsWithoutRecipientsRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct RelayDomainsWithoutRecipientsRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW2016", name: "relay-domains-without-recipients", severity: .warning,
         summary: "`relay_domains` is set but `relay_recipient_maps` is empty",
         rationale: """
@@ -21,7 +21,7 @@ public struct RelayDomainsWithoutRecipientsRule: PostfixRule {
             .postfix(mainCf: "relay_domains = example.com\nrelay_recipient_maps = hash:/etc/postfix/relay_recipients\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes where scope.isExplicit("relay_domains") && scope.isPublicListener {
             guard let first = scope.list("relay_domains").first, scope.value("relay_recipient_maps").isEmpty else { continue }
