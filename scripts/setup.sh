@@ -15,7 +15,6 @@ packages=(
   iproute2 procps psmisc time                # ip netns, ps, killall, /usr/bin/time
   strace                                     # syscall traces: read-once and crash-point tests
   man-db                                     # man: the rule man page renders without warnings
-  strace                                     # fault injection at each syscall of build's commit
 )
 
 SUDO=""
