@@ -32,9 +32,9 @@ let package = Package(
         .target(name: "Diagnostics"),
         // Postfix main.cf/master.cf reader, expansion, parameter and restriction knowledge,
         // access tables; ClamAV and amavis readers beside it. Knows no gateway.conf, no rules.
-        .target(name: "PostfixConfig", dependencies: ["Diagnostics", "MapBuilder"]),
+        .target(name: "PostfixConfig", dependencies: ["Diagnostics", "MapBuilder", "FileLayer"]),
         // The gateway model (single source of truth), the gateway.conf language and the DSL.
-        .target(name: "ConfigModel", dependencies: ["Diagnostics", "PostfixConfig", "MapBuilder"]),
+        .target(name: "ConfigModel", dependencies: ["Diagnostics", "PostfixConfig", "MapBuilder", "FileLayer"]),
         // gateway.conf -> files: emitters, restriction compiler, the compile pipeline, tree writer.
         .target(name: "GatewayCompiler", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "MapBuilder",
                                                         "FileLayer"]),

@@ -72,9 +72,25 @@ extension FileLayer {
 
     /// The regular file a user named (symlinks in `path` followed: they chose it).
     public static func read(_ path: String, limit: Int = Int.max) throws(FileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(errno: errno, "read", path) }
+        let (fd, _) = try openRegular(path)
         defer { close(fd) }
         return try readAll(fd, path, limit: limit)
+    }
+
+    /// Opens the regular file a user named for reading, for callers that stream it: the
+    /// descriptor (the caller closes it) and the size. A path through a non-directory is
+    /// `.notFound` ("no such file"), as the user sees it.
+    public static func openRegular(_ path: String) throws(FileError) -> (fd: Int32, size: Int) {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let e = errno
+            throw e == ENOTDIR ? FileError(.notFound, "read", path, code: e) : FileError(errno: e, "read", path)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw FileError(.io, "read", path, code: e) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { close(fd); throw FileError(.isDirectory, "read", path) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { close(fd); throw FileError(.notRegularFile, "read", path) }
+        // O_NONBLOCK only kept a FIFO from hanging the open; reads of a regular file ignore it.
+        return (fd, Int(st.st_size))
     }
 }

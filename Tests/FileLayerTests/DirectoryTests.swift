@@ -51,7 +51,7 @@ final class DirectoryTests: XCTestCase {
                 XCTAssertEqual(e?.description, "cannot read `\(root.path)/\(name)`: \(reason)")
             }
         }
-        XCTAssertThrowsError(try FileLayer.read("/dev/null/x")) { XCTAssertEqual(($0 as? FileError)?.kind, .notDirectory) }
+        XCTAssertThrowsError(try FileLayer.read("/dev/null/x")) { XCTAssertEqual(($0 as? FileError)?.kind, .notFound) }
         XCTAssertThrowsError(try FileLayer.read("/dev/zero")) { XCTAssertEqual(($0 as? FileError)?.kind, .notRegularFile) }
     }
 
