@@ -55,7 +55,7 @@ let package = Package(
         // The command line: arguments, printing, colours, exit codes.
         .executableTarget(name: "gatewayctl", dependencies: [
             "Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler", "Simulate", "Lint",
-            "MapBuilder", "SMTPProbe",
+            "MapBuilder", "SMTPProbe", "FileLayer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -77,6 +77,15 @@ extension FileLayer {
         return try readAll(fd, path, limit: limit)
     }
 
+    /// Why `path` (a file or a directory the user named) cannot be opened for reading, in the
+    /// wording of `openRegular`; nil when it can.
+    public static func openFailure(_ path: String) -> FileError? {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd >= 0 { close(fd); return nil }
+        let e = errno
+        return e == ENOTDIR ? FileError(.notFound, "read", path, code: e) : FileError(errno: e, "read", path)
+    }
+
     /// Opens the regular file a user named for reading, for callers that stream it: the
     /// descriptor (the caller closes it) and the size. A path through a non-directory is
     /// `.notFound` ("no such file"), as the user sees it.
