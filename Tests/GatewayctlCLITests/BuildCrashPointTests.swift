@@ -89,6 +89,41 @@ final class BuildCrashPointTests: XCTestCase {
         XCTAssertGreaterThan(mixed, 0, "no kill landed between the journal and its removal")
     }
 
+    /// The rollback is itself killed at each of its renames and unlinks: the build after that
+    /// rolls back again and the old tree comes back whole.
+    func testAKilledRollbackIsRolledBackAgain() throws {
+        let strace = try TestSupport.requireTool("strace", package: "strace")
+        let fx = try BuildTreeFixture(work)
+        let refOld = work.appendingPathComponent("ref-old")
+        XCTAssertEqual(try fx.build(fx.old, refOld).status, 0)
+        let oldTree = try fx.tree(refOld)
+        let out = work.appendingPathComponent("out")
+        let journal = out.appendingPathComponent(".gatewayctl-journal").path
+        var points = 0
+        for syscall in ["renameat", "unlinkat", "fsync"] {
+            for n in 1...4 {
+                let label = "rollback killed at \(syscall) #\(n)"
+                try? FileManager.default.removeItem(at: out)
+                XCTAssertEqual(try fx.build(fx.old, out).status, 0, label)
+                // Killed after its journal and two of its renames (the table's and the journal's first).
+                _ = try TestSupport.run(strace, ["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat",
+                                                 "-e", "inject=renameat:signal=KILL:when=4",
+                                                 TestSupport.gatewayctlPath, "build", fx.new.path, "--out", out.path])
+                XCTAssertTrue(FileManager.default.fileExists(atPath: journal), "\(label): no journal to roll back")
+                _ = try TestSupport.run(strace, ["-f", "-qq", "-o", "/dev/null", "-e", "trace=" + syscall,
+                                                 "-e", "inject=\(syscall):signal=KILL:when=\(n)",
+                                                 TestSupport.gatewayctlPath, "build", fx.old.path, "--out", out.path])
+                points += 1
+                let r = try fx.build(fx.old, out)
+                XCTAssertEqual(r.status, 0, "\(label): \(r.stderr)")
+                XCTAssertTrue(r.stdout.contains("(0 written"), "\(label): \(r.stdout)")
+                XCTAssertEqual(try fx.tree(out), oldTree, label)
+                XCTAssertEqual(fx.leftovers(out), [], label)
+            }
+        }
+        XCTAssertEqual(points, 12)
+    }
+
     /// A failure (EIO) at each rename, link, unlink and fsync: the build exits 2 and DIR holds
     /// the old tree, or (a failure after the commit's last step that does not matter) exits 0
     /// with the new one. Never a mix, never "unchanged" when something changed.
