@@ -67,7 +67,8 @@ struct Build: ParsableCommand {
                 Terminal.error("note: another build holds `\(out)/\(TreeWriter.lockName)`; waiting for it to finish")
             }
         } catch {
-            Terminal.error("error: \(error.message)\nnote: the previous contents of `\(out)` are unchanged")
+            Terminal.error("error: \(error.message)"
+                           + (error.pendingRollback ? "" : "\nnote: the previous contents of `\(out)` are unchanged"))
             throw InputFailure.exitCode
         }
         if let real = report.resolvedRoot { Terminal.error("note: `\(out)` is a symbolic link; built into `\(real)`") }

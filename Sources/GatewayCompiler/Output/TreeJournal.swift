@@ -105,6 +105,8 @@ struct TreeJournal: Equatable {
             }
         }
         for d in dirs.values { try d.sync() }
+        // The root's own renames (the manifest) are durable before the journal goes.
+        try root.sync()
         try root.remove(Self.name)
         try root.sync()
         for step in steps {
@@ -137,6 +139,7 @@ struct TreeJournal: Equatable {
             }
         }
         for d in dirs.values { try d.sync() }
+        try root.sync()
         try root.remove(Self.name)
         try root.sync()
     }

@@ -37,6 +37,8 @@ public enum TreeWriter {
 
     public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
         public var message: String
+        /// DIR was left mid-commit (a rollback failed too): not "unchanged" until the next build.
+        public var pendingRollback = false
         public init(_ message: String) { self.message = message }
         public var description: String { message }
     }
@@ -222,8 +224,10 @@ public enum TreeWriter {
             do {
                 try staging.journal.rollBack(in: dir)
             } catch let second {
-                throw Failure("\(message(error)); rolling back failed too (\(message(second))): "
-                              + "the next build of `\(root)` restores its previous contents")
+                var failure = Failure("\(message(error)); rolling back failed too (\(message(second))): "
+                                      + "the next build of `\(root)` restores its previous contents")
+                failure.pendingRollback = true
+                throw failure
             }
             throw Failure(message(error))
         }
