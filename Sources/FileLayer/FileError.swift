@@ -55,3 +55,11 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "cannot \(operation) `\(path)`: \(reason)" }
 }
+
+extension FileLayer {
+    /// Errno as text, lower case, for the end of a sentence (`ENOSPC` -> "no space left on device").
+    public static func errnoText(_ code: Int32) -> String {
+        guard let s = strerror(code) else { return "error \(code)" }
+        return String(cString: s).lowercased()
+    }
+}
