@@ -44,7 +44,7 @@ let package = Package(
         // The transaction evaluator: Postfix's reply to one SMTP transaction, with a trace. Lint's
         // open-relay verdict comes from this same evaluator, so Simulate sits below Lint.
         .target(name: "Simulate", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
-                                                 "MapBuilder"]),
+                                                 "MapBuilder", "FileLayer"]),
         // Rules, registry, suppressions, `check` and `lint` drivers.
         .target(name: "Lint", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
                                              "Simulate", "MapBuilder"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileLayer
 import ConfigModel
 import Foundation
 import Diagnostics
@@ -94,8 +95,9 @@ struct Simulate: ParsableCommand {
         }
         var fixture: DNSFixture?
         if let dns {
-            guard let text = try? String(contentsOfFile: dns, encoding: .utf8) else {
-                Terminal.error("error: cannot read `\(dns)`")
+            let text: String
+            do { text = String(decoding: try FileLayer.read(dns), as: UTF8.self) } catch {
+                Terminal.error("error: \(error)")
                 throw InputFailure.exitCode
             }
             let (parsed, diagnostics) = DNSFixture.parse(text, file: dns)
@@ -121,8 +123,9 @@ struct Simulate: ParsableCommand {
     }
 
     private func runBatch(_ path: String, _ simulator: Simulator) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            Terminal.error("error: cannot read `\(path)`")
+        let text: String
+        do { text = String(decoding: try FileLayer.read(path), as: UTF8.self) } catch {
+            Terminal.error("error: \(error)")
             throw InputFailure.exitCode
         }
         let (lines, diagnostics) = BatchFile.parse(text, file: path)
