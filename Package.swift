@@ -47,7 +47,7 @@ let package = Package(
                                                  "MapBuilder", "FileLayer"]),
         // Rules, registry, suppressions, `check` and `lint` drivers.
         .target(name: "Lint", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
-                                             "Simulate", "MapBuilder"]),
+                                             "Simulate", "MapBuilder", "FileLayer"]),
 
         // SMTP client on POSIX sockets and the live relay-test battery (`probe`). No model.
         .target(name: "SMTPProbe", dependencies: ["COpenSSL"]),
