@@ -11,7 +11,9 @@ struct Build: ParsableCommand {
         abstract: "Emit every file of the gateway under DIR and build its lookup tables.",
         discussion: """
         The tree follows the platform: usr/local/etc/... for freebsd, etc/... for debian. \
-        Writing is all or nothing: on any error the previous files stay as they were. \
+        Writing is all or nothing: on any error the previous files stay as they were, and a build \
+        that was killed is rolled back by the next one. A second build of the same DIR waits for \
+        the first (DIR/.gatewayctl-lock). \
         A gateway.conf with error-level findings is refused.
 
         --diff prints a unified diff against DIR and writes nothing. --check writes nothing and \
