@@ -80,8 +80,12 @@ public enum TreeWriter {
         var paths: [String] = [], skipped: [String] = []
         for p in Set(manifest(in: dir)).subtracting(keep).sorted() {
             let (rel, name) = split(p)
-            guard let parent = rel == "." ? dir : try? dir.subdirectory(rel) else {
-                if dir.info(rel.split(separator: "/").first.map(String.init) ?? rel) != nil { skipped.append(p) }
+            let parent: Directory
+            do {
+                parent = rel == "." ? dir : try dir.subdirectory(rel)
+            } catch {
+                // Gone is fine; a symlink or a file on the way is reported, never followed.
+                if error.kind != .notFound { skipped.append(p) }
                 continue
             }
             guard let st = parent.info(name) else { continue }
