@@ -178,6 +178,30 @@ final class BuildCommitTests: XCTestCase {
         XCTAssertEqual(try fx.tree(out), try fx.tree({ let r = work.appendingPathComponent("ref"); _ = try? fx.build(fx.old, r); return r }()))
     }
 
+    /// Leftovers in a directory the killed build was creating, which the next build's tree does
+    /// not have: found through the staging record and removed.
+    func testLeftoversInANewDirectoryOfAKilledBuildAreRemoved() throws {
+        let strace = try TestSupport.requireTool("strace", package: "strace")
+        let fx = try BuildTreeFixture(work)
+        let out = work.appendingPathComponent("out")
+        XCTAssertEqual(try fx.build(fx.old, out).status, 0)
+        let withScanner = work.appendingPathComponent("scanner.conf")
+        try Data((try String(contentsOf: BuildTreeFixture.minimal, encoding: .utf8)
+                  + "\n[antivirus]\nlisten = 127.0.0.1\nport = 3310\n").utf8).write(to: withScanner)
+        // Killed at its journal's rename (the staging record's is the first): clamd.conf is
+        // staged in the new etc/clamav, nothing is committed.
+        _ = try TestSupport.run(strace, ["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat",
+                                         "-e", "inject=renameat:signal=KILL:when=2",
+                                         TestSupport.gatewayctlPath, "build", withScanner.path, "--out", out.path])
+        XCTAssertEqual(fx.leftovers(out).filter { $0.hasPrefix("etc/clamav/") }.count, 1, "\(fx.leftovers(out))")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent(".gatewayctl-journal").path))
+        let r = try fx.build(fx.old, out)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("(0 written"), r.stdout)
+        XCTAssertEqual(fx.leftovers(out), [])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent(".gatewayctl-staging").path))
+    }
+
     /// Issue 10 item 15: `--out` a symlink to a directory is resolved once and said, the same
     /// whether it is named relative or absolute.
     func testSymlinkedOutIsTheSameRelativeOrAbsolute() throws {

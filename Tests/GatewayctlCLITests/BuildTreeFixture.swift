@@ -39,7 +39,8 @@ struct BuildTreeFixture {
     }
 
     /// Every regular file under `dir` by relative path: text files by content, `.db` tables by
-    /// what postmap dumps from them (sorted). Lock, journal and leftovers are not part of the tree.
+    /// what postmap dumps from them (sorted). Lock, journal, staging record and leftovers are not
+    /// part of the tree.
     func tree(_ dir: URL) throws -> [String: String] {
         var out: [String: String] = [:]
         let base = dir.standardizedFileURL.path + "/"
@@ -48,7 +49,8 @@ struct BuildTreeFixture {
             let name = (rel as NSString).lastPathComponent
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: base + rel, isDirectory: &isDir), !isDir.boolValue,
-                  name != ".gatewayctl-lock", name != ".gatewayctl-journal", !Self.isLeftover(name) else { continue }
+                  ![".gatewayctl-lock", ".gatewayctl-journal", ".gatewayctl-staging"].contains(name),
+                  !Self.isLeftover(name) else { continue }
             if rel.hasSuffix(".db") {
                 let r = try TestSupport.run(postmap, ["-c", postmapConf.path, "-s", "hash:" + base + String(rel.dropLast(3))])
                 out[rel] = r.status == 0 ? "table:\n" + r.stdout.split(separator: "\n").sorted().joined(separator: "\n")

@@ -28,10 +28,19 @@ extension TreeWriter {
         func display(_ rel: String) -> String { rootPath.hasSuffix("/") ? rootPath + rel : rootPath + "/" + rel }
 
         /// The directory of a tree path, created when missing, never through a symlink.
+        /// Directories this build creates, noted in `stagingRecordName` before the first of them
+        /// is made: the next build sweeps them even when its own tree has no file there.
+        var newDirectories: [String] = []
+
         mutating func directory(_ rel: String, create: Bool) throws(Failure) -> Directory {
             if rel == "." { return root }
             if let d = dirs[rel] { return d }
             do {
+                if create, (try? root.subdirectory(rel)) == nil {
+                    newDirectories.append(rel)
+                    let record = newDirectories.map { $0 + "\n" }.joined()
+                    try root.replace(TreeWriter.stagingRecordName, with: Array(record.utf8), mode: 0o644)
+                }
                 let d = try root.subdirectory(rel, create: create, created: &created)
                 dirs[rel] = d
                 return d
@@ -127,22 +136,33 @@ extension TreeWriter {
                 }
             }
             for (parent, name) in created.reversed() { parent.removeDirectory(name) }
+            if !newDirectories.isEmpty { _ = try? root.remove(TreeWriter.stagingRecordName) }
         }
     }
 
+    /// The directories a build was creating (one per line), removed when it ends; left behind
+    /// by a killed build for the next one to sweep.
+    static let stagingRecordName = ".gatewayctl-staging"
+
     /// Removes what killed builds left: temporaries and backups (`.NAME.gatewayctl-PID-...`, libdb's
-    /// `__db.` names for them) whose process is gone, in every directory of `paths` that
-    /// resolves below the root without a symlink. Runs under the lock, after recovery.
+    /// `__db.` names for them) whose process is gone, in every directory of `paths` and of the
+    /// staging record that resolves below the root without a symlink, then the record. Runs
+    /// under the lock, after recovery.
     static func removeLeftovers(in root: Directory, paths: [String]) {
         var seen = Set<String>()
-        for path in paths {
+        let record = (try? root.read(stagingRecordName, limit: 1 << 20)).map {
+            String(decoding: $0, as: UTF8.self).split(separator: "\n").map { String($0) + "/-" }
+        } ?? []
+        for path in paths + record {
             let rel = split(path).dir
-            guard seen.insert(rel).inserted, let dir = rel == "." ? root : try? root.subdirectory(rel) else { continue }
+            guard TreeJournal.validDir(rel), seen.insert(rel).inserted,
+                  let dir = rel == "." ? root : try? root.subdirectory(rel) else { continue }
             for name in (try? dir.entries()) ?? [] {
                 guard let pid = TreeJournal.temporaryOwner(name), kill(pid, 0) != 0, errno == ESRCH else { continue }
                 if let st = dir.info(name), (st.st_mode & S_IFMT) == S_IFREG { _ = try? dir.remove(name) }
             }
         }
+        if root.info(stagingRecordName) != nil, (try? root.remove(stagingRecordName)) == true { try? root.sync() }
     }
 
     /// (directory, name) of a relative path; the directory is "." at the root.

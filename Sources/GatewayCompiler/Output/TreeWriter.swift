@@ -237,6 +237,7 @@ public enum TreeWriter {
         }
         let warnings = report.warnings
         let recovered = report.recovered, resolved = report.resolvedRoot
+        if !staging.newDirectories.isEmpty { _ = try? dir.remove(stagingRecordName) }
         report = staging.report
         report.warnings = warnings + report.warnings
         report.recovered = recovered
