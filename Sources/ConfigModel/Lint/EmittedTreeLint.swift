@@ -15,7 +15,8 @@ extension PostfixLinter {
             // as `localPath` maps them for a configuration without a root directory.
             if f.absolutePath.hasPrefix(dir + "/") { files[String(f.absolutePath.dropFirst(dir.count + 1))] = bytes }
             let name = f.absolutePath.split(separator: "/").last.map(String.init) ?? ""
-            if name == "clamd.conf" || name == "freshclam.conf" { companions[name] = f.absolutePath }
+            if name == "clamd.conf" || name == "freshclam.conf" || name == "policyd-weight.conf" { companions[name] = f.absolutePath }
+            if name == "amavisd.conf" || f.absolutePath.hasSuffix("/amavis/conf.d/50-user") { companions["amavis"] = f.absolutePath }
         }
         var config = PostfixConfigSet(mainCf: MainCf(file: main.absolutePath, text: main.contents),
                                       masterCf: master.map { MasterCf(file: $0.absolutePath, text: $0.contents) },
@@ -29,6 +30,9 @@ extension PostfixLinter {
     public static let emittedTreeRules: [any PostfixRule] = [
         OpenRelayRule(), RelayGuardMissingRule(), PolicyBeforeGuardRule(), UnknownRestrictionRule(),
         UnknownParameterRule(), PostfixSyntaxRule(), DuplicateParameterRule(), MasterCfFieldRule(),
+        // The stock-install defects: a build must never emit them.
+        ContentFilterFailsOpenRule(), ClamdTCPUnusedRule(), CostBeforeUnlistedRecipientRule(),
+        PolicydWeightDNSBLRule(), AmavisAdminRouteRule(), PlatformPathMismatchRule(),
     ]
 
     public static func lint(emitted tree: EmittedTree, version: PostfixVersion) -> [Diagnostic] {

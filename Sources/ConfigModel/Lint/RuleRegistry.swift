@@ -41,6 +41,13 @@ public enum RuleRegistry {
         ClamAVScanLimitRule(),
         FreshclamNotifyClamdRule(),
         FreshclamObsoleteMirrorRule(),
+        ContentFilterFailsOpenRule(),
+        ClamdTCPUnusedRule(),
+        CostBeforeUnlistedRecipientRule(),
+        PolicydWeightDNSBLRule(),
+        AmavisAdminRouteRule(),
+        PlatformPathMismatchRule(),
+        ScannerGroupRule(),
     ]
 
     /// Findings that are not produced by a `Rule` value (parse errors, I/O) still need a

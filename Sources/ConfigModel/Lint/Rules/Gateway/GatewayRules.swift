@@ -20,5 +20,7 @@ public enum GatewayRules {
         ServiceListenAddressRule(),
         ServicePortConflictRule(),
         PublicServiceRule(),
+        ClamdTCPWithoutClientRule(),
+        PlatformPathRule(),
     ]
 }
