@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConfigModel
 import MapBuilder
+import GatewayCompiler
 
 /// `gatewayctl build [CONFIG] --out DIR`: check gateway.conf, emit every file under DIR in the
 /// platform's layout, build the hash tables, print a summary. `--diff` and `--check` only

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import TestSupport
 @testable import ConfigModel
+@testable import Lint
 
 /// The Postfix rules' examples, run by RuleExamplesTests' generic tests: each example is a
 /// config directory (main.cf first, then master.cf, maps, clamd.conf ...) linted as `gatewayctl

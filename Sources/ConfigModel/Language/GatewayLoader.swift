@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Diagnostics
 
 /// Reads gateway.conf from disk and parses it. `unreadable` tells the CLI to exit 2: the file
 /// itself could not be read (missing, permission, a directory), as opposed to findings in it.
