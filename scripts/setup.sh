@@ -13,6 +13,7 @@ packages=(
   swaks                                      # SMTP client for end-to-end checks
   dnsmasq-base                               # a DNS fixture server on loopback
   iproute2 procps psmisc time                # ip netns, ps, killall, /usr/bin/time
+  nftables                                   # nft -c: the emitted packet filter validates
   man-db                                     # man: the rule man page renders without warnings
 )
 
