@@ -15,6 +15,7 @@ packages=(
   iproute2 procps psmisc time                # ip netns, ps, killall, /usr/bin/time
   nftables                                   # nft -c: the emitted packet filter validates
   man-db                                     # man: the rule man page renders without warnings
+  rsyslog                                    # syslog inside the stock-install acceptance jail
 )
 
 SUDO=""
