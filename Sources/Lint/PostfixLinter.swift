@@ -1,12 +1,13 @@
 import Diagnostics
 import PostfixConfig
+import GatewayCompiler
 
 /// Runs every Postfix rule over a configuration and applies the inline suppressions of
 /// main.cf and master.cf. `gatewayctl lint` and `gatewayctl check` (on the emitted files) call this.
 public enum PostfixLinter {
     public static func lint(_ config: PostfixConfigSet, rules: [any PostfixRule] = RuleRegistry.postfixRules) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        for rule in rules where !(rule is UnusedSuppressionRule) {
+        for rule in rules {
             findings += rule.check(config)
         }
         var suppressions: [Suppression] = []
@@ -17,6 +18,13 @@ public enum PostfixLinter {
             suppressions += s
             findings += d
         }
-        return Suppressions.apply(findings, suppressions).sortedBySource()
+        let kept = Suppressions.apply(findings, suppressions)
+        return FindingAggregation.aggregate(kept, config: config).sortedBySource()
+    }
+}
+
+extension PostfixLinter {
+    public static func lint(emitted tree: EmittedTree, version: PostfixVersion) -> [Diagnostic] {
+        tree.postfixConfiguration(version: version).map { lint($0, rules: RuleRegistry.compiledOutputRules) } ?? []
     }
 }

@@ -2,7 +2,9 @@ import Diagnostics
 import PostfixConfig
 import ConfigModel
 
-/// A lint rule: one file each under `Lint/Rules/`, registered in `RuleRegistry`.
+/// A lint rule: one file each under `Rules/<family>/`, registered in `RuleRegistry`. A rule that
+/// conforms to neither refinement below describes findings the linter itself produces
+/// (`UnusedSuppressionRule`).
 public protocol Rule: Sendable {
     static var description: RuleDescription { get }
 }
@@ -15,7 +17,13 @@ public protocol GatewayRule: Rule {
 /// A rule over a Postfix configuration (main.cf, master.cf, the maps they name, and the
 /// ClamAV/amavis files beside them), as `gatewayctl lint` reads it.
 public protocol PostfixRule: Rule {
+    /// True for the rules that also judge the files `check` compiles a gateway.conf to.
+    static var judgesCompiledOutput: Bool { get }
     func check(_ config: PostfixConfigSet) -> [Diagnostic]
+}
+
+extension PostfixRule {
+    public static var judgesCompiledOutput: Bool { false }
 }
 
 extension Rule {

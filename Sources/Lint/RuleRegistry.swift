@@ -1,14 +1,34 @@
 import Diagnostics
 import ConfigModel
 
-/// Every rule the linter knows, in one place: the generic test, `rules`, `explain`, SARIF and the
-/// man page all read this list. Add a rule by adding its file under `Rules/` and one line here.
+/// Every rule the linter knows, in one list: the generic test, `rules`, `explain`, SARIF and the
+/// man page all read it. Add a rule by adding its file under `Rules/<family>/` (the folder of its
+/// id range) and one line here; `RuleRegistryTests` fails on a rule file that is not listed.
 public enum RuleRegistry {
-    /// Rules over gateway.conf.
-    public static let gatewayRules: [any GatewayRule] = GatewayRules.all
-
-    /// Rules over Postfix configurations (`gatewayctl lint`, and `check` on the emitted files).
-    public static let postfixRules: [any PostfixRule] = [
+    /// gateway.conf rules first, then Postfix rules, each in report order.
+    static let all: [any Rule] = [
+        // gateway.conf (GWx1xx)
+        RecipientDomainRule(),
+        TrustedNetworkRule(),
+        MailServerLoopRule(),
+        HostnameDomainRule(),
+        EmptyRecipientsRule(),
+        WarnOnlyRule(),
+        OwnIPWithoutPublicIPRule(),
+        BannerHostnameRule(),
+        ForgeablePermitRule(),
+        UnescapedDotRule(),
+        ScanLimitRule(),
+        DNSBLReplyFilterRule(),
+        ClamAVMirrorRule(),
+        ScannerWithoutFilterRule(),
+        LoopbackServiceRule(),
+        ServiceListenAddressRule(),
+        ServicePortConflictRule(),
+        PublicServiceRule(),
+        ClamdTCPWithoutClientRule(),
+        PlatformPathRule(),
+        // Postfix configurations (GWx0xx)
         OpenRelayRule(),
         RelayGuardMissingRule(),
         TLSAllClientCertsRule(),
@@ -25,8 +45,10 @@ public enum RuleRegistry {
         DNSBeforeLocalRule(),
         RBLReplyFilterRule(),
         UnknownParameterRule(),
+        ObsoleteParameterRule(),
         MapSourceWarningRule(),
         MapDatabaseStaleRule(),
+        MapOutsideTreeRule(),
         RegexTableRule(),
         UnescapedDotInIPPatternRule(),
         PostfixSyntaxRule(),
@@ -36,6 +58,9 @@ public enum RuleRegistry {
         OverrideShadowsMainRule(),
         CompatibilityLevelRule(),
         AmavisWiringRule(),
+        ContentFilterToReinjectionRule(),
+        DeadDNSBLRule(),
+        DomainListAsIPListRule(),
         PostgreyPortRule(),
         LoopbackWithoutInterfaceRule(),
         ClamAVUnknownOptionRule(),
@@ -53,13 +78,22 @@ public enum RuleRegistry {
         ScannerGroupRule(),
     ]
 
+    /// Rules over gateway.conf.
+    public static let gatewayRules: [any GatewayRule] = all.compactMap { $0 as? any GatewayRule }
+
+    /// Rules over Postfix configurations (`gatewayctl lint`, and `check` on the emitted files).
+    public static let postfixRules: [any PostfixRule] = all.compactMap { $0 as? any PostfixRule }
+
+    /// The Postfix rules that also judge what the compiler produced (is it open, does it start,
+    /// does Postfix know every name); rules about the admin's own input already ran on gateway.conf.
+    public static let compiledOutputRules: [any PostfixRule] = postfixRules.filter { type(of: $0).judgesCompiledOutput }
+
     /// Findings that are not produced by a `Rule` value (parse errors, I/O) still need a
     /// description for SARIF and `explain`; their owners list them here.
     public static let otherDescriptions: [RuleDescription] = SyntaxFinding.descriptions
 
     public static var descriptions: [RuleDescription] {
-        gatewayRules.map { type(of: $0).description }
-            + postfixRules.map { type(of: $0).description } + otherDescriptions
+        all.map { type(of: $0).description } + otherDescriptions
     }
 
     /// By id (`GW2001`, case-insensitive) or name (`open-relay`).

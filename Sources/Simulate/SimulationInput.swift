@@ -53,20 +53,21 @@ public struct SimulationInput: Sendable {
         return SimulationInput(config: config, tables: tables, diagnostics: config.diagnostics)
     }
 
-    /// A gateway.conf: parsed, emitted in memory, and simulated as the Postfix files it becomes.
+    /// A gateway.conf, through the compile pipeline: simulated as the Postfix files it becomes
+    /// (emitted in memory, nothing written), from the configuration the compilation parsed.
     public static func load(gatewayConf path: String, overrides: [String] = []) throws -> SimulationInput {
-        let loaded = GatewayLoader.load(path: path, overrides: overrides)
-        if loaded.unreadable { throw LoadError.unreadable(loaded.diagnostics.first?.message ?? "cannot read `\(path)`") }
-        guard let document = loaded.document, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
-            throw LoadError.invalid(loaded.diagnostics)
+        try load(Compilation.compile(path: path, overrides: overrides))
+    }
+
+    public static func load(_ compilation: Compilation) throws -> SimulationInput {
+        if compilation.unreadable {
+            throw LoadError.unreadable(compilation.diagnostics.first?.message ?? "cannot read `\(compilation.path)`")
         }
-        let tree: EmittedTree
-        do {
-            tree = try GatewayEmitter.emit(document.gateway)
-        } catch {
-            throw LoadError.invalid([error.diagnostic(in: document)])
+        guard let document = compilation.document, let tree = compilation.tree, let config = compilation.postfix,
+              !compilation.diagnostics.contains(where: { $0.severity == .error }) else {
+            throw LoadError.invalid(compilation.diagnostics)
         }
-        var input = try load(tree: tree, version: document.gateway.identity.postfix)
+        var input = load(tree: tree, config: config)
         if let greylisting = document.gateway.greylisting {
             input.postgreyEndpoints.insert("inet:\(greylisting.listen)")
         }
@@ -76,15 +77,9 @@ public struct SimulationInput: Sendable {
         return input
     }
 
-    /// An emitted tree: main.cf, master.cf and map sources straight from memory.
-    public static func load(tree: EmittedTree, version: PostfixVersion) throws -> SimulationInput {
-        guard let main = tree.files.first(where: { $0.path.hasSuffix("postfix/main.cf") }) else {
-            throw LoadError.unreadable("the emitted tree has no main.cf")
-        }
-        let master = tree.files.first { $0.path.hasSuffix("postfix/master.cf") }
-        let config = PostfixConfigSet(mainCf: MainCf(file: main.absolutePath, text: main.contents),
-                                      masterCf: master.map { MasterCf(file: $0.absolutePath, text: $0.contents) },
-                                      version: version)
+    /// An emitted tree: main.cf and master.cf as parsed once by the compilation, map sources
+    /// straight from memory.
+    public static func load(tree: EmittedTree, config: PostfixConfigSet) -> SimulationInput {
         var memory: [String: String] = [:]
         for file in tree.maps { memory[file.absolutePath] = file.contents }
         return SimulationInput(config: config, tables: FileTableProvider(memory: memory), diagnostics: config.diagnostics)

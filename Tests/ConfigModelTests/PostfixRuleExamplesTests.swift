@@ -13,6 +13,11 @@ extension RuleExamplesTests {
             RuleCase(description: type(of: rule).description, run: { dir, _ in
                 LintTarget.resolve([dir.path], version: nil).configs.flatMap { rule.check($0) }
             }, needsCleanParse: false)
+        } + RuleRegistry.all.filter { !($0 is any PostfixRule) && !($0 is any GatewayRule) }.map { rule in
+            // Findings the linter itself produces (unused suppressions): the whole lint pass.
+            RuleCase(description: type(of: rule).description, run: { dir, _ in
+                LintTarget.resolve([dir.path], version: nil).configs.flatMap { PostfixLinter.lint($0) }
+            }, needsCleanParse: false)
         }
     }
 }

@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5012: clamd and freshclam use different signature directories.
-public struct ClamAVDatabaseDirectoryRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct ClamAVDatabaseDirectoryRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5012", name: "clamav-database-directory-mismatch", severity: .warning,
         summary: "clamd.conf and freshclam.conf name different `DatabaseDirectory`s",
         rationale: """
@@ -24,7 +24,7 @@ public struct ClamAVDatabaseDirectoryRule: PostfixRule {
 
     static let defaultDirectory = "/var/lib/clamav"
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let clamd = config.clamConf("clamd.conf"), let fresh = config.clamConf("freshclam.conf") else { return [] }
         func norm(_ s: String?) -> String {
             var v = s ?? Self.defaultDirectory

@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5011: a deprecated ClamAV option.
-public struct ClamAVDeprecatedOptionRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct ClamAVDeprecatedOptionRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5011", name: "clamav-deprecated-option", severity: .warning,
         summary: "clamd.conf or freshclam.conf uses a deprecated option",
         rationale: """
@@ -19,7 +19,7 @@ public struct ClamAVDeprecatedOptionRule: PostfixRule {
             .postfix(mainCf: "", [("clamd.conf", "LocalSocket /run/clamav/clamd.ctl\nUser clamav\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (role, deprecated) in [("clamd.conf", ClamAVKnowledge.deprecatedClamdOptions),
                                    ("freshclam.conf", ClamAVKnowledge.deprecatedFreshclamOptions)] {

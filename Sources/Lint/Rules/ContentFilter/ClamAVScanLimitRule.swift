@@ -3,9 +3,9 @@ import PostfixConfig
 import ConfigModel
 
 /// GW5013: clamd size limits below Postfix's message_size_limit.
-public struct ClamAVScanLimitRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct ClamAVScanLimitRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5013", name: "clamd-limit-below-message-size", severity: .warning,
         summary: "a clamd size limit is smaller than Postfix's `message_size_limit`",
         rationale: """
@@ -23,7 +23,7 @@ public struct ClamAVScanLimitRule: PostfixRule {
 
     static let defaults = ["StreamMaxLength": 104_857_600, "MaxFileSize": 104_857_600, "MaxScanSize": 419_430_400]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard config.hasMainCf, let clamd = config.clamConf("clamd.conf") else { return [] }
         let scope = config.parameters(for: nil)
         guard let limit = Int(scope.value("message_size_limit")), limit > 0 else { return [] }

@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5010: an option clamd or freshclam does not know (they refuse to start).
-public struct ClamAVUnknownOptionRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct ClamAVUnknownOptionRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5010", name: "clamav-unknown-option", severity: .error,
         summary: "clamd.conf or freshclam.conf holds an option ClamAV does not know",
         rationale: """
@@ -22,7 +22,7 @@ public struct ClamAVUnknownOptionRule: PostfixRule {
                                   ("freshclam.conf", "DatabaseMirror database.clamav.net\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (role, known, deprecated) in [("clamd.conf", ClamAVKnowledge.clamdOptions, ClamAVKnowledge.deprecatedClamdOptions),
                                           ("freshclam.conf", ClamAVKnowledge.freshclamOptions, ClamAVKnowledge.deprecatedFreshclamOptions)] {

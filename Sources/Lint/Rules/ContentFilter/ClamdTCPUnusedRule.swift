@@ -2,9 +2,11 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5016: clamd listens on TCP beyond loopback while the filter uses its local socket.
-public struct ClamdTCPUnusedRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct ClamdTCPUnusedRule: PostfixRule {
+    init() {}
+    /// A build must never emit what this rule reports.
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW5016", name: "clamd-tcp-unused", severity: .warning,
         summary: "clamd listens on TCP beyond loopback but amavis asks it on the local socket",
         rationale: """
@@ -27,7 +29,7 @@ public struct ClamdTCPUnusedRule: PostfixRule {
                                    "@av_scanners = (['ClamAV-clamd', \\&ask_daemon, [\"CONTSCAN {}\\n\", '192.168.40.3:3310'], qr/OK/m, qr/FOUND/m, qr/(.*) FOUND/m ]);\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let clamd = config.clamConf("clamd.conf"), let tcp = clamd.option("TCPSocket"),
               let amavis = AmavisSettings(config) else { return [] }
         let addresses = clamd.options.filter { $0.name == "TCPAddr" }.map(\.value)

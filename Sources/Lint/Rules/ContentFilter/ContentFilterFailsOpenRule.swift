@@ -1,11 +1,13 @@
 import Diagnostics
 import PostfixConfig
 
-/// GW5004: the content filter delivers mail it could not scan.
-public struct ContentFilterFailsOpenRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
-        id: "GW5004", name: "content-filter-fails-open", severity: .error,
+/// GW5007: the content filter delivers mail it could not scan.
+struct ContentFilterFailsOpenRule: PostfixRule {
+    init() {}
+    /// A build must never emit what this rule reports.
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
+        id: "GW5007", name: "content-filter-fails-open", severity: .error,
         summary: "the content filter passes mail it could not scan",
         rationale: """
         amavisd-new leaves `$virus_scanners_failure_is_fatal` undefined: when clamd cannot be \
@@ -20,6 +22,7 @@ public struct ContentFilterFailsOpenRule: PostfixRule {
             .postfix(mainCf: "", [("amavis/conf.d/50-user", "↓use strict;\n$mydomain = 'example.com';\n1;\n")]),
             .postfix(mainCf: "", [("amavis/conf.d/50-user", "use strict;\n↓$virus_scanners_failure_is_fatal = 0;\n1;\n")]),
             .postfix(mainCf: "smtpd_milters = unix:/run/clamav/clamav-milter.ctl\nmilter_default_action = ↓accept\n"),
+            .postfix(mainCf: "smtpd_milters = inet:127.0.0.1:8891\nmilter_default_action = ↓accept\n"),
         ],
         nonTriggering: [
             .postfix(mainCf: "", [("amavis/conf.d/50-user", "use strict;\n$virus_scanners_failure_is_fatal = 1;\n1;\n")]),
@@ -27,15 +30,20 @@ public struct ContentFilterFailsOpenRule: PostfixRule {
             .postfix(mainCf: "smtpd_milters = unix:/run/clamav/clamav-milter.ctl\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out: [Diagnostic] = []
         if config.hasMainCf {
             let main = config.parameters(for: nil)
             let milters = main.list("smtpd_milters") + main.list("non_smtpd_milters")
             if !milters.isEmpty, main.value("milter_default_action").lowercased() == "accept" {
-                out.append(Self.diagnostic("`milter_default_action = accept` delivers mail unchecked whenever a milter is unreachable",
+                // An error when a milter is a scanner by its name; a signer (opendkim) failing
+                // open is a choice some make, so only a warning.
+                let scanner = milters.first { m in Self.scannerNames.contains { m.text.lowercased().contains($0) } }
+                out.append(Self.diagnostic("`milter_default_action = accept` delivers mail unchecked whenever a milter is unreachable"
+                                           + (scanner.map { " (`\($0.text)` is a content scanner)" } ?? ""),
                                            at: main.anchor("milter_default_action"),
-                                           fix: "remove it (the default `tempfail` keeps the mail queued)"))
+                                           fix: "remove it (the default `tempfail` keeps the mail queued)",
+                                           severity: scanner == nil ? .warning : .error))
             }
         }
         if let amavis = AmavisSettings(config), let last = amavis.files.last, scansForViruses(amavis) {
@@ -48,6 +56,8 @@ public struct ContentFilterFailsOpenRule: PostfixRule {
         }
         return out
     }
+
+    static let scannerNames = ["clamav", "clamd", "rspamd", "amavis", "spamass", "mimedefang", "spamd", "sophie", "savdid"]
 
     /// False when the configuration turns virus checks off for everyone.
     private func scansForViruses(_ amavis: AmavisSettings) -> Bool {

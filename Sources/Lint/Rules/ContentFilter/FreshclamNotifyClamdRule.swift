@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5014: `NotifyClamd` names a clamd.conf other than the linted one.
-public struct FreshclamNotifyClamdRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct FreshclamNotifyClamdRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5014", name: "freshclam-notify-clamd-path", severity: .warning,
         summary: "freshclam's `NotifyClamd` does not point at the clamd.conf in use",
         rationale: """
@@ -25,7 +25,7 @@ public struct FreshclamNotifyClamdRule: PostfixRule {
                          ("clamav/freshclam.conf", "NotifyClamd /etc/clamav/clamd.conf\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let fresh = config.clamConf("freshclam.conf"), let o = fresh.option("NotifyClamd"),
               let found = config.companion("clamd.conf") else { return [] }
         let target = PostfixConfigSet.lexicallyNormalized(o.value)

@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5015: freshclam mirrors that no longer exist.
-public struct FreshclamObsoleteMirrorRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct FreshclamObsoleteMirrorRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5015", name: "freshclam-obsolete-mirror", severity: .warning,
         summary: "freshclam uses a `db.XX.clamav.net` country mirror",
         rationale: """
@@ -19,7 +19,7 @@ public struct FreshclamObsoleteMirrorRule: PostfixRule {
             .postfix(mainCf: "", [("freshclam.conf", "DatabaseMirror database.clamav.net\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let fresh = config.clamConf("freshclam.conf") else { return [] }
         return fresh.options.filter { $0.name == "DatabaseMirror" }.compactMap { o in
             let host = o.value.lowercased()

@@ -2,9 +2,11 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5017: policyd-weight scores DNSBL answers it cannot filter.
-public struct PolicydWeightDNSBLRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct PolicydWeightDNSBLRule: PostfixRule {
+    init() {}
+    /// A build must never emit what this rule reports.
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW5017", name: "policyd-weight-dnsbl-unfiltered", severity: .warning,
         summary: "policyd-weight scores blocklists whose error answers count as listings",
         rationale: """
@@ -29,7 +31,7 @@ public struct PolicydWeightDNSBLRule: PostfixRule {
     /// What the package scores when the file leaves the array alone.
     static let packaged = ["@dnsbl_score": "pbl.spamhaus.org", "@rhsbl_score": "multi.surbl.org"]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let path = config.companion("policyd-weight.conf"), let bytes = config.readFile(path) else { return [] }
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         var out: [Diagnostic] = []

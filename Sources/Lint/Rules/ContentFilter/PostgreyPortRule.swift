@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW5003: the postgrey port in check_policy_service differs from postgrey's listener.
-public struct PostgreyPortRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct PostgreyPortRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW5003", name: "postgrey-port-mismatch", severity: .error,
         summary: "`check_policy_service` points at a port postgrey does not listen on",
         rationale: """
@@ -31,7 +31,7 @@ public struct PostgreyPortRule: PostfixRule {
         return (parts.count > 1 ? String(parts.dropLast().joined(separator: ":")) : nil, port)
     }
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard config.hasMainCf else { return [] }
         let candidates = ["postgrey", "default/postgrey", "../default/postgrey", "rc.conf", "../rc.conf"]
         var listen: (host: String?, port: Int)?

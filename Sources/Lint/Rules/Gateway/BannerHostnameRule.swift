@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW2108: the SMTP greeting must start with the server's name.
-public struct BannerHostnameRule: GatewayRule {
-    public init() {}
+struct BannerHostnameRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW2108", name: "banner-without-hostname", severity: .warning,
         summary: "`banner` does not start with `hostname`",
         rationale: """
@@ -16,7 +16,7 @@ public struct BannerHostnameRule: GatewayRule {
         triggering: [GatewayExample.config(gateway: "banner = ↓Welcome to our mail\n")],
         nonTriggering: [GatewayExample.config(gateway: "banner = spam.example.com ESMTP\n")])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         let id = document.gateway.identity
         guard let banner = id.banner else { return [] }
         let first = banner.prefix { $0 != " " }.lowercased()

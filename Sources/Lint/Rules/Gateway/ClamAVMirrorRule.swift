@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW5103: freshclam should use the official CDN name only.
-public struct ClamAVMirrorRule: GatewayRule {
-    public init() {}
+struct ClamAVMirrorRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW5103", name: "obsolete-clamav-mirror", severity: .warning,
         summary: "a freshclam mirror other than `database.clamav.net`",
         rationale: """
@@ -16,7 +16,7 @@ public struct ClamAVMirrorRule: GatewayRule {
         triggering: [GatewayExample.config("[signatures]\nmirror = ↓db.us.clamav.net, database.clamav.net\n")],
         nonTriggering: [GatewayExample.config("[signatures]\nmirror = database.clamav.net\n")])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         guard let s = document.gateway.signatures else { return [] }
         return s.mirrors.enumerated().compactMap { i, m in
             guard m.value != "database.clamav.net", m.value.hasSuffix(".clamav.net") else { return nil }

@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW5105: clamd on TCP with nobody using it.
-public struct ClamdTCPWithoutClientRule: GatewayRule {
-    public init() {}
+struct ClamdTCPWithoutClientRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW5105", name: "clamd-tcp-without-remote-client", severity: .warning,
         summary: "`[antivirus] listen` opens clamd on TCP although no remote scanner uses it",
         rationale: """
@@ -21,7 +21,7 @@ public struct ClamdTCPWithoutClientRule: GatewayRule {
             GatewayExample.config("[antivirus]\nlisten = 192.168.40.3\nremote-clients = 192.168.40.7\n"),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         guard let av = document.gateway.antivirus, let ip = av.listen, av.remoteClients.isEmpty, !ip.isLoopback else { return [] }
         return [Self.diagnostic("clamd would listen on TCP \(ip):\(av.port) with no remote scanner: any host that reaches it can stop clamd; the build leaves TCP out",
                                 at: document.span("antivirus.listen"),

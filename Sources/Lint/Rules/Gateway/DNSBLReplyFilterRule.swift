@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW5102: a DNSBL without a reply filter treats error answers as listings.
-public struct DNSBLReplyFilterRule: GatewayRule {
-    public init() {}
+struct DNSBLReplyFilterRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW5102", name: "dnsbl-without-reply-filter", severity: .warning,
         summary: "a DNSBL has no reply filter, so any answer counts as a listing",
         rationale: """
@@ -22,7 +22,7 @@ public struct DNSBLReplyFilterRule: GatewayRule {
             GatewayExample.config("[dnsbl]\nzen.spamhaus.org = 127.0.0.[2..11]\n"),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         document.gateway.dnsbls.enumerated().compactMap { i, bl in
             guard bl.replyFilter == nil else { return nil }
             let spamhaus = ["spamhaus.org", "spamhaus.net"].contains { bl.zone.value == $0 || bl.zone.value.hasSuffix("." + $0) }

@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW2105: without a recipient list the gateway accepts mail for any local part.
-public struct EmptyRecipientsRule: GatewayRule {
-    public init() {}
+struct EmptyRecipientsRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW2105", name: "no-recipient-list", severity: .warning,
         summary: "no recipients are listed, so mail for any address in the relay domains is accepted",
         rationale: """
@@ -24,7 +24,7 @@ public struct EmptyRecipientsRule: GatewayRule {
             """)],
         nonTriggering: [GatewayExample.config()])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         guard case .inline(let list) = document.gateway.recipients, list.isEmpty else { return [] }
         return [Self.diagnostic("no `[recipients]`: every address in the relay domains is accepted",
                                 at: document.spans["recipients"] ?? document.span("relay"),

@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW2109: `OK` keyed on what the client says about itself.
-public struct ForgeablePermitRule: GatewayRule {
-    public init() {}
+struct ForgeablePermitRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW2109", name: "permit-on-forgeable-name", severity: .warning,
         summary: "a HELO pattern or sender entry answers `OK`",
         rationale: """
@@ -23,7 +23,7 @@ public struct ForgeablePermitRule: GatewayRule {
             GatewayExample.config("[senders]\npartner.example = DUNNO\n[clients]\n192.0.2.7 = OK\n"),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (i, p) in document.gateway.helo.patterns.enumerated() where p.action.permits {
             out.append(Self.diagnostic("HELO pattern `\(p.regex)` permits: any client can send that name",

@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW2104: myhostname is expected inside mydomain.
-public struct HostnameDomainRule: GatewayRule {
-    public init() {}
+struct HostnameDomainRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW2104", name: "hostname-outside-domain", severity: .warning,
         summary: "`hostname` is not inside `domain`",
         rationale: """
@@ -27,7 +27,7 @@ public struct HostnameDomainRule: GatewayRule {
         ],
         nonTriggering: [GatewayExample.config()])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         let id = document.gateway.identity
         guard !id.hostname.isWithin(id.domain) else { return [] }
         return [Self.diagnostic("hostname `\(id.hostname)` is not inside domain `\(id.domain)`",

@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW6101: a jail without lo0 cannot reach 127.0.0.1.
-public struct LoopbackServiceRule: GatewayRule {
-    public init() {}
+struct LoopbackServiceRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW6101", name: "loopback-service-in-jail", severity: .error,
         summary: "a service uses a loopback address although the gateway has no loopback interface",
         rationale: """
@@ -26,7 +26,7 @@ public struct LoopbackServiceRule: GatewayRule {
             GatewayExample.config(gateway: "loopback = yes\n", "[greylisting]\nlisten = 127.0.0.1:10023\n"),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         let g = document.gateway
         guard !g.identity.loopback else { return [] }
         var used = g.serviceAddresses

@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW2103: the inside mail server must not be the gateway itself.
-public struct MailServerLoopRule: GatewayRule {
-    public init() {}
+struct MailServerLoopRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW2103", name: "mail-server-is-gateway", severity: .error,
         summary: "`mail-server` names the gateway itself",
         rationale: """
@@ -27,7 +27,7 @@ public struct MailServerLoopRule: GatewayRule {
         ],
         nonTriggering: [GatewayExample.config()])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         let g = document.gateway
         let own: Bool
         switch g.relay.mailServer.host {

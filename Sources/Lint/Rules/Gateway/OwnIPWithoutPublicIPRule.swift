@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW2107: `reject-own-ip` needs the address it generates rules from.
-public struct OwnIPWithoutPublicIPRule: GatewayRule {
-    public init() {}
+struct OwnIPWithoutPublicIPRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW2107", name: "reject-own-ip-without-public-ip", severity: .error,
         summary: "`reject-own-ip` is on but `[gateway]` has no `public-ip`",
         rationale: """
@@ -15,7 +15,7 @@ public struct OwnIPWithoutPublicIPRule: GatewayRule {
         triggering: [GatewayExample.config("[helo]\nreject-own-ip = ↓yes\n")],
         nonTriggering: [GatewayExample.config(gateway: "public-ip = 203.0.113.25\n", "[helo]\nreject-own-ip = yes\n")])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         let g = document.gateway
         guard g.helo.rejectOwnIP != nil, g.identity.publicIP == nil else { return [] }
         return [Self.diagnostic("`reject-own-ip` is on but no `public-ip` is set", at: document.span("helo.reject-own-ip"),

@@ -3,10 +3,10 @@ import ConfigModel
 import GatewayCompiler
 
 /// GW6105: a path in gateway.conf that belongs to another platform's layout.
-public struct PlatformPathRule: GatewayRule {
-    public init() {}
+struct PlatformPathRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW6105", name: "foreign-platform-path", severity: .error,
         summary: "a path in gateway.conf belongs to another platform's package layout",
         rationale: """
@@ -28,7 +28,7 @@ public struct PlatformPathRule: GatewayRule {
             GatewayExample.config(gateway: "platform = freebsd", "[antivirus]\ndatabase-directory = /var/db/clamav\nsocket = /var/run/clamav/clamd.sock\n"),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         let g = document.gateway
         guard let av = g.antivirus else { return [] }
         let p = PlatformPaths.forPlatform(g.identity.platform)

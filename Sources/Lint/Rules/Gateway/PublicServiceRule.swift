@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW6104: internal services must not face the Internet.
-public struct PublicServiceRule: GatewayRule {
-    public init() {}
+struct PublicServiceRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW6104", name: "service-on-public-ip", severity: .warning,
         summary: "an internal service listens on the gateway's public address",
         rationale: """
@@ -18,7 +18,7 @@ public struct PublicServiceRule: GatewayRule {
         nonTriggering: [GatewayExample.config(gateway: "public-ip = 203.0.113.25\n",
                                               "[policyd-weight]\nlisten = 192.168.40.3:12525\n")])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         guard let pub = document.gateway.identity.publicIP else { return [] }
         return document.gateway.serviceAddresses.compactMap { s in
             guard s.host.ip == pub else { return nil }

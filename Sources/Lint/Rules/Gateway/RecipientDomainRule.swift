@@ -2,13 +2,13 @@ import Diagnostics
 import ConfigModel
 
 /// GW2101: a recipient the gateway will never accept mail for.
-public struct RecipientDomainRule: GatewayRule {
-    public init() {}
+struct RecipientDomainRule: GatewayRule {
+    init() {}
 
     /// Findings per recipients file before a summary: a wrong export would flood the report.
     static let fileLimit = 10
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW2101", name: "recipient-outside-relay-domains", severity: .warning,
         summary: "a recipient's domain is not one of the relay domains",
         rationale: """
@@ -24,7 +24,7 @@ public struct RecipientDomainRule: GatewayRule {
             GatewayExample.config(relay: "", recipients: "usuario1@EXAMPLE.com\n"),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         let domains = document.gateway.relay.domains
         func inside(_ d: DomainName) -> Bool { domains.contains { d == $0 } }
         let fix = "relay domains: " + domains.map { "`\($0)`" }.joined(separator: ", ")

@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW5101: clamd must be allowed to read every message Postfix accepts.
-public struct ScanLimitRule: GatewayRule {
-    public init() {}
+struct ScanLimitRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW5101", name: "scan-limit-below-message-size", severity: .warning,
         summary: "a clamd size limit is smaller than `message-size-limit`",
         rationale: """
@@ -23,7 +23,7 @@ public struct ScanLimitRule: GatewayRule {
                                   "[antivirus]\nstream-max-length = 10M\n[content-filter]\nlisten = 192.168.40.3:10024\nreinject = 192.168.40.3:10025\n"),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         guard let av = document.gateway.antivirus else { return [] }
         let limit = document.gateway.identity.messageSizeLimit
         let sizes: [(String, String, ByteSize?)] = [

@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW5104: ClamAV and SpamAssassin only see mail through amavisd-new.
-public struct ScannerWithoutFilterRule: GatewayRule {
-    public init() {}
+struct ScannerWithoutFilterRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW5104", name: "scanner-without-content-filter", severity: .warning,
         summary: "`[antivirus]` or `[spamassassin]` without `[content-filter]`",
         rationale: """
@@ -17,7 +17,7 @@ public struct ScannerWithoutFilterRule: GatewayRule {
         nonTriggering: [GatewayExample.config(
             "[spamassassin]\nrequired-score = 5.0\n[content-filter]\nlisten = 192.168.40.3:10024\nreinject = 192.168.40.3:10025\n")])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         let g = document.gateway
         guard g.contentFilter == nil else { return [] }
         var out: [Diagnostic] = []

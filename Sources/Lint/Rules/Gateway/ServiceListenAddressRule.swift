@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW6102: internal services belong on `listen-ip`.
-public struct ServiceListenAddressRule: GatewayRule {
-    public init() {}
+struct ServiceListenAddressRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW6102", name: "service-not-on-listen-ip", severity: .warning,
         summary: "an internal service listens on an address other than the gateway's `listen-ip`",
         rationale: """
@@ -23,7 +23,7 @@ public struct ServiceListenAddressRule: GatewayRule {
             GatewayExample.config("[greylisting]\nlisten = 192.168.40.5:10023\n"),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         guard let listen = document.gateway.identity.listenIP else { return [] }
         return document.gateway.serviceAddresses.compactMap { s in
             guard let ip = s.host.ip, ip != listen, !ip.isLoopback else { return nil }

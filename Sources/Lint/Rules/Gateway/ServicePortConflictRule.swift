@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW6103: two services cannot listen on one address and port.
-public struct ServicePortConflictRule: GatewayRule {
-    public init() {}
+struct ServicePortConflictRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW6103", name: "service-port-conflict", severity: .error,
         summary: "two services listen on the same address and port",
         rationale: """
@@ -20,7 +20,7 @@ public struct ServicePortConflictRule: GatewayRule {
             GatewayExample.config("[greylisting]\nlisten = 192.168.40.3:10023\n[policyd-weight]\nlisten = 192.168.40.3:12525\n"),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         var seen: [String: ServiceAddress] = [:]
         var out: [Diagnostic] = []
         for s in document.gateway.serviceAddresses {

@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW2102: mynetworks must hold the inside mail server, not a LAN or the Internet.
-public struct TrustedNetworkRule: GatewayRule {
-    public init() {}
+struct TrustedNetworkRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW2102", name: "broad-trusted-network", severity: .warning,
         summary: "a trusted network (mynetworks) is broader than a /24 (IPv6: /64); /0 is an open relay",
         rationale: """
@@ -23,7 +23,7 @@ public struct TrustedNetworkRule: GatewayRule {
             GatewayExample.config(trusted: "192.168.40.0/24, [2001:db8:1::]/64"),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         document.gateway.relay.trusted.enumerated().compactMap { i, net in
             let limit = net.address.isIPv4 ? 24 : 64
             guard net.prefix < limit else { return nil }

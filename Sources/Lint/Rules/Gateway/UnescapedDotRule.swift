@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW4101: `.` between digits in a pattern matches any character, not just a dot.
-public struct UnescapedDotRule: GatewayRule {
-    public init() {}
+struct UnescapedDotRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW4101", name: "unescaped-dot-in-helo-pattern", severity: .warning,
         summary: "a HELO pattern has an unescaped `.` inside an IP address",
         rationale: """
@@ -20,7 +20,7 @@ public struct UnescapedDotRule: GatewayRule {
             GatewayExample.config(#"[helo]\#n/^\[203\.0\.113\.25\]$/ = REJECT You are not my IP\#n/^[0-9.]+$/ = REJECT U are not RFC2821 compliant\#n"#),
         ])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (i, p) in document.gateway.helo.patterns.enumerated() {
             guard let dot = Self.unescapedDotBetweenDigits(p.regex) else { continue }

@@ -2,10 +2,10 @@ import Diagnostics
 import ConfigModel
 
 /// GW2106: `warn-only` must name a restriction the gateway actually places.
-public struct WarnOnlyRule: GatewayRule {
-    public init() {}
+struct WarnOnlyRule: GatewayRule {
+    init() {}
 
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "GW2106", name: "warn-only-not-enabled", severity: .warning,
         summary: "`warn-only` names a restriction that this configuration does not use",
         rationale: """
@@ -16,7 +16,7 @@ public struct WarnOnlyRule: GatewayRule {
         triggering: [GatewayExample.config("[checks]\nknown-domain = recipient\nwarn-only = ↓reject_unknown_sender_domain\n")],
         nonTriggering: [GatewayExample.config("[checks]\nknown-domain = sender\nwarn-only = reject_unknown_sender_domain\n")])
 
-    public func check(_ document: GatewayDocument) -> [Diagnostic] {
+    func check(_ document: GatewayDocument) -> [Diagnostic] {
         let g = document.gateway
         return g.checks.warnOnly.enumerated().compactMap { i, name in
             guard !Self.enabled(name, in: g) else { return nil }

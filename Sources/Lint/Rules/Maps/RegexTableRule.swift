@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW4003: pcre/regexp table lines Postfix skips or cannot compile.
-public struct RegexTableRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct RegexTableRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW4003", name: "regex-table-error", severity: .warning,
         summary: "a pcre/regexp table rule that Postfix skips",
         rationale: """
@@ -22,7 +22,7 @@ public struct RegexTableRule: PostfixRule {
                      [("helo_checks", "/^[0-9.]+$/ REJECT numeric HELO\nif /example/\n/^spam\\.example$/ REJECT\nendif\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for (_, table) in config.referencedTables where table.kind == .regex {
             for w in table.warnings {

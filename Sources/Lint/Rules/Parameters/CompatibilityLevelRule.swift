@@ -3,9 +3,9 @@ import PostfixConfig
 import ConfigModel
 
 /// GW3006: Postfix 3.x running on backwards-compatible defaults.
-public struct CompatibilityLevelRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct CompatibilityLevelRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW3006", name: "compatibility-level-unset", severity: .warning,
         summary: "main.cf sets no `compatibility_level` for Postfix 3.x",
         rationale: """
@@ -24,7 +24,7 @@ public struct CompatibilityLevelRule: PostfixRule {
             .postfix(mainCf: "# gatewayctl: postfix-version=2.8\nmyhostname = mx.example.com\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard config.hasMainCf, config.version >= PostfixVersion(3, 0),
               config.mainCf.parameters["compatibility_level"] == nil else { return [] }
         let span = config.mainCf.entries.first?.nameSpan ?? .file(config.mainCf.file)

@@ -2,9 +2,10 @@ import Diagnostics
 import PostfixConfig
 
 /// GW3002: a main.cf parameter set twice (Postfix keeps the last silently).
-public struct DuplicateParameterRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct DuplicateParameterRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: PostfixSyntaxFinding.duplicateParameter.id, name: PostfixSyntaxFinding.duplicateParameter.name,
         severity: PostfixSyntaxFinding.duplicateParameter.severity,
         summary: "a main.cf parameter is set more than once",
@@ -20,7 +21,7 @@ public struct DuplicateParameterRule: PostfixRule {
             .postfix(mainCf: "smtpd_helo_required = yes\nmyhostname = mx.example.com\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         config.mainCf.diagnostics.filter { $0.id == Self.description.id }
     }
 }

@@ -2,9 +2,10 @@ import Diagnostics
 import PostfixConfig
 
 /// GW3010: master.cf entries whose fields Postfix's master rejects.
-public struct MasterCfFieldRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct MasterCfFieldRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: PostfixSyntaxFinding.masterCfFields.id, name: PostfixSyntaxFinding.masterCfFields.name,
         severity: PostfixSyntaxFinding.masterCfFields.severity,
         summary: "a master.cf service entry with missing or invalid fields",
@@ -21,11 +22,18 @@ public struct MasterCfFieldRule: PostfixRule {
         ],
         nonTriggering: [
             .postfix(mainCf: "", [("master.cf", "smtp inet n - y - - smtpd\npickup unix n - y 60 1 pickup\nqmgr unix n - n 300? 1 qmgr\n")]),
+            // Everything after `argv=` is the command's: `-oi` is sendmail's option, not `-o i`.
+            .postfix(mainCf: "", [("master.cf", """
+            smtp inet n - y - - smtpd
+              -o content_filter=spamassassin
+            spamassassin unix - n n - - pipe
+              user=debian-spamd argv=/usr/bin/spamc -f -e /usr/sbin/sendmail -oi -f ${sender} ${recipient}
+            """)]),
         ])
 
     static let types: Set<String> = ["inet", "unix", "unix-dgram", "fifo", "pass"]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let master = config.masterCf else { return [] }
         var out = master.diagnostics.filter { $0.id == Self.description.id }
         for s in master.services where s.fieldSpans.count >= 8 {

@@ -2,9 +2,10 @@ import Diagnostics
 import PostfixConfig
 
 /// GW3001: main.cf or master.cf lines Postfix cannot read (reported by the parser).
-public struct PostfixSyntaxRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct PostfixSyntaxRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: PostfixSyntaxFinding.syntax.id, name: PostfixSyntaxFinding.syntax.name,
         severity: PostfixSyntaxFinding.syntax.severity,
         summary: "a main.cf or master.cf line that Postfix cannot parse",
@@ -21,7 +22,7 @@ public struct PostfixSyntaxRule: PostfixRule {
             .postfix(mainCf: "smtpd_helo_required = yes\nmynetworks = 127.0.0.0/8\n    192.168.1.0/24\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         config.diagnostics.filter { $0.id == Self.description.id }
     }
 }

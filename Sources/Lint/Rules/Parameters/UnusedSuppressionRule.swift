@@ -1,10 +1,12 @@
 import Diagnostics
 import PostfixConfig
 
-/// GW3003: a `# gatewayctl: disable=...` comment that silences nothing.
-public struct UnusedSuppressionRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+/// GW3003: a `# gatewayctl: disable=...` comment that silences nothing. The finding is produced
+/// by the suppression pass itself (`Suppressions.apply`, run by `PostfixLinter` and
+/// `GatewayChecker` after every rule), so this type only describes it.
+struct UnusedSuppressionRule: Rule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW3003", name: "unused-suppression", severity: .warning,
         summary: "a `gatewayctl: disable=` comment that matches no finding",
         rationale: """
@@ -23,10 +25,4 @@ public struct UnusedSuppressionRule: PostfixRule {
             smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
             """),
         ])
-
-    /// Suppressions are applied by `PostfixLinter` across every rule; this runs the same pass so
-    /// the rule's examples test the real behaviour.
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
-        PostfixLinter.lint(config).filter { $0.id == Self.description.id }
-    }
 }

@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW6001: loopback endpoints on a host whose Postfix listens on no loopback address.
-public struct LoopbackWithoutInterfaceRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct LoopbackWithoutInterfaceRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW6001", name: "loopback-without-interface", severity: .warning,
         summary: "services use 127.0.0.1 but `inet_interfaces` lists no loopback address",
         rationale: """
@@ -34,7 +34,7 @@ public struct LoopbackWithoutInterfaceRule: PostfixRule {
         s.contains("127.0.0.1") || s.contains("[::1]") || s.contains("localhost")
     }
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard config.hasMainCf else { return [] }
         let main = config.parameters(for: nil)
         guard main.isExplicit("inet_interfaces") else { return [] }

@@ -2,9 +2,11 @@ import Diagnostics
 import PostfixConfig
 
 /// GW6002: a file of one platform's layout names another platform's paths.
-public struct PlatformPathMismatchRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct PlatformPathMismatchRule: PostfixRule {
+    init() {}
+    /// A build must never emit what this rule reports.
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW6002", name: "platform-path-mismatch", severity: .error,
         summary: "a configuration file names paths of another platform's packages",
         rationale: """
@@ -46,7 +48,7 @@ public struct PlatformPathMismatchRule: PostfixRule {
         }
     }
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out: [Diagnostic] = []
         if let clamd = config.clamConf("clamd.conf"), let layout = Self.layout(of: clamd.file) {
             for name in ["DatabaseDirectory", "LocalSocket", "PidFile", "LogFile"] {

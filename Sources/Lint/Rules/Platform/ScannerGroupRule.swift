@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW6003: on a live system, clamd cannot read the files amavis asks it to scan.
-public struct ScannerGroupRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct ScannerGroupRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW6003", name: "scanner-not-in-filter-group", severity: .error,
         summary: "clamd's user is not in amavis's group, so it cannot read the files to scan",
         rationale: """
@@ -31,7 +31,7 @@ public struct ScannerGroupRule: PostfixRule {
                                   ("etc/group", "vscan:*:110:clamav,www\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let groupFile = config.companion("group"), let bytes = config.readFile(groupFile),
               let amavis = AmavisSettings(config), let clamd = config.clamConf("clamd.conf") else { return [] }
         let group = amavis.value("daemon_group") ?? (amavis.isDebianConfD ? "amavis" : "vscan")

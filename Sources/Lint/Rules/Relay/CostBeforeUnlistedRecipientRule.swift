@@ -2,11 +2,13 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2019: policy services or DNS lookups run before unknown recipients are refused.
-public struct CostBeforeUnlistedRecipientRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct CostBeforeUnlistedRecipientRule: PostfixRule {
+    init() {}
+    /// A build must never emit what this rule reports.
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW2019", name: "cost-before-unlisted-recipient", severity: .warning,
-        summary: "a policy service or DNS lookup runs before unknown recipients are refused",
+        summary: "a policy service (warning) or DNS lookup (info) runs before unknown recipients are refused",
         rationale: """
         Postfix's implicit unknown-recipient check (`smtpd_reject_unlisted_recipient`) runs \
         only after the whole recipient list. A policy service or DNS check before it answers \
@@ -42,13 +44,21 @@ public struct CostBeforeUnlistedRecipientRule: PostfixRule {
             """),
         ])
 
+    /// main.cf alone, the smtpd on port 25, or postscreen's `pass` service: where mail for
+    /// the domains arrives (submission takes authenticated mail going out).
+    static func receivesInboundMail(_ scope: ParameterScope) -> Bool {
+        guard let s = scope.service else { return true }
+        if s.type == "pass" { return true }
+        return ["smtp", "25"].contains(s.name.split(separator: ":").last.map(String.init) ?? s.name)
+    }
+
     static let rcptLists: Set<String> = ["smtpd_client_restrictions", "smtpd_helo_restrictions", "smtpd_sender_restrictions",
                                          "smtpd_relay_restrictions", "smtpd_recipient_restrictions"]
     static let unlistedChecks: Set<String> = ["reject_unlisted_recipient", "check_recipient_maps"]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
-        for scope in config.lintScopes where scope.isPublicListener {
+        for scope in config.lintScopes where Self.receivesInboundMail(scope) {
             // The lists smtpd evaluates up to RCPT (restriction classes are reached through them).
             let entries = scope.restrictionEntries.filter { e in
                 [.client, .helo, .sender, .recipient].contains(e.stage) && Self.rcptLists.contains(e.list)
@@ -56,13 +66,18 @@ public struct CostBeforeUnlistedRecipientRule: PostfixRule {
             let unlisted = entries.firstIndex { Self.unlistedChecks.contains($0.item.text) }
             let implicit = scope.value("smtpd_reject_unlisted_recipient").lowercased() != "no"
             guard unlisted != nil || implicit else { continue }
-            guard let costly = entries.firstIndex(where: { $0.item.text == "check_policy_service" || $0.info?.needsDNS == true }),
-                  unlisted.map({ costly < $0 }) ?? true else { continue }
+            let before = entries[..<(unlisted ?? entries.count)]
+            // A policy service (greylisting: 450 for minutes, a database entry) is a warning; a
+            // DNS lookup alone costs one query and delays the 550, so it is information.
+            let policy = before.firstIndex { $0.item.text == "check_policy_service" }
+            guard let costly = policy ?? before.firstIndex(where: { $0.info?.needsDNS == true }) else { continue }
             let e = entries[costly]
             let text = e.argument.map { "\(e.item.text) \($0.text)" } ?? e.item.text
-            out.add(Self.diagnostic("`\(text)` in `\(e.list)` runs before unknown recipients are refused: a bogus recipient costs a policy or DNS query (and greylisting hides its 550)",
+            let cost = policy != nil ? "a policy service query (a greylisting one answers 450 and stores the triplet, hiding the 550)" : "a DNS query before its 550"
+            out.add(Self.diagnostic("`\(text)` in `\(e.list)` runs before unknown recipients are refused: a bogus recipient costs \(cost)",
                                     at: e.item.span ?? scope.anchor(e.list),
-                                    fix: "add `reject_unlisted_recipient` right after `reject_unauth_destination`"))
+                                    fix: "add `reject_unlisted_recipient` right after `reject_unauth_destination`",
+                                    severity: policy != nil ? .warning : .info))
         }
         return out.all
     }

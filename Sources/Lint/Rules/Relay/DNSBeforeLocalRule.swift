@@ -3,9 +3,9 @@ import PostfixConfig
 import ConfigModel
 
 /// GW2018: a DNS lookup placed before cheap local checks in the same list.
-public struct DNSBeforeLocalRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct DNSBeforeLocalRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW2018", name: "dns-before-local-checks", severity: .info,
         summary: "a DNS-based check runs before cheaper local checks in the same list",
         rationale: """
@@ -24,7 +24,7 @@ public struct DNSBeforeLocalRule: PostfixRule {
     static let notLocal: Set<String> = ["permit", "reject", "defer", "warn_if_reject", "defer_if_permit", "defer_if_reject",
                                         "check_policy_service", "sleep"]
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes {
             let entries = scope.restrictionEntries

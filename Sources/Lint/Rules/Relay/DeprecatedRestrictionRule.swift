@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2011: a renamed or deprecated restriction for the target version.
-public struct DeprecatedRestrictionRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct DeprecatedRestrictionRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW2011", name: "deprecated-restriction", severity: .warning,
         summary: "a restriction was renamed or deprecated in the target Postfix version",
         rationale: """
@@ -23,7 +23,7 @@ public struct DeprecatedRestrictionRule: PostfixRule {
             .postfix(mainCf: "# gatewayctl: postfix-version=2.2\nsmtpd_helo_restrictions = reject_invalid_hostname\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes {
             for e in scope.restrictionEntries {

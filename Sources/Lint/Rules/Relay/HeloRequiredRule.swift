@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2013: HELO restrictions without `smtpd_helo_required = yes`.
-public struct HeloRequiredRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct HeloRequiredRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW2013", name: "helo-not-required", severity: .warning,
         summary: "HELO restrictions are configured but clients may skip HELO",
         rationale: """
@@ -19,7 +19,7 @@ public struct HeloRequiredRule: PostfixRule {
             .postfix(mainCf: "smtpd_helo_required = yes\nsmtpd_helo_restrictions = reject_invalid_helo_hostname\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes where !scope.bool("smtpd_helo_required") {
             let helo = scope.restrictionEntries.filter { $0.info?.stage == .helo || ($0.list == "smtpd_helo_restrictions" && $0.isTable) }

@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2004: `permit_mx_backup` without recipient maps or network limits.
-public struct MXBackupRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct MXBackupRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW2004", name: "permit-mx-backup-unrestricted", severity: .warning,
         summary: "`permit_mx_backup` accepts mail for any domain that lists this host as MX",
         rationale: """
@@ -26,7 +26,7 @@ public struct MXBackupRule: PostfixRule {
             """),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         RelayListFindings.items(config, \.mxBackup).compactMap { item, scope, _ in
             let missing = ["permit_mx_backup_networks", "relay_recipient_maps"].filter { scope.value($0).isEmpty }
             guard !missing.isEmpty else { return nil }

@@ -3,9 +3,9 @@ import PostfixConfig
 import ConfigModel
 
 /// GW2014: mynetworks trusts far more than a gateway's own mail hosts.
-public struct MynetworksBroadRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct MynetworksBroadRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW2014", name: "mynetworks-too-broad", severity: .warning,
         summary: "`mynetworks` trusts a large network",
         rationale: """
@@ -22,7 +22,7 @@ public struct MynetworksBroadRule: PostfixRule {
             .postfix(mainCf: "mynetworks = 127.0.0.0/8, [::1]/128, 192.168.40.2/32, 192.168.40.0/24\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes where scope.isExplicit("mynetworks") {
             for item in scope.list("mynetworks") {

@@ -3,9 +3,9 @@ import PostfixConfig
 import ConfigModel
 
 /// GW2015: a mynetworks network with host bits set.
-public struct MynetworksHostBitsRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct MynetworksHostBitsRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW2015", name: "mynetworks-host-bits", severity: .error,
         summary: "a `mynetworks` network has host bits set",
         rationale: """
@@ -20,7 +20,7 @@ public struct MynetworksHostBitsRule: PostfixRule {
             .postfix(mainCf: "mynetworks = 127.0.0.0/8 192.168.40.0/24 192.168.40.3/32\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes where scope.isExplicit("mynetworks") {
             for item in scope.list("mynetworks") {

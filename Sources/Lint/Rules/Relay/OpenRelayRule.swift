@@ -2,9 +2,10 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2001: a path on which a client outside mynetworks gets OK before the relay guard.
-public struct OpenRelayRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct OpenRelayRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW2001", name: "open-relay", severity: .error,
         summary: "an outsider can relay: something permits before the relay guard",
         rationale: """
@@ -57,7 +58,7 @@ public struct OpenRelayRule: PostfixRule {
             """, [("helo_access", "partner.example.org REJECT go away\nother.example.org DUNNO\n")]),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out: [Diagnostic] = []
         var seen = Set<String>()
         let services = RelayAnalysis.services(of: config)

@@ -2,9 +2,10 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2002: smtpd would refuse to start: no working relay guard.
-public struct RelayGuardMissingRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct RelayGuardMissingRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW2002", name: "relay-guard-missing", severity: .error,
         summary: "smtpd refuses to start: no working relay guard in the relay or recipient list",
         rationale: """
@@ -26,7 +27,7 @@ public struct RelayGuardMissingRule: PostfixRule {
             .postfix(mainCf: "smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out: [Diagnostic] = []
         var seen = Set<String>()
         for service in RelayAnalysis.services(of: config) {

@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2012: a restriction in a list where its information does not exist yet.
-public struct RestrictionContextRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct RestrictionContextRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW2012", name: "restriction-wrong-context", severity: .warning,
         summary: "a restriction tests information its list does not have",
         rationale: """
@@ -22,7 +22,7 @@ public struct RestrictionContextRule: PostfixRule {
             .postfix(mainCf: "smtpd_client_restrictions = reject_non_fqdn_helo_hostname, reject_unknown_sender_domain\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes {
             let delay = scope.bool("smtpd_delay_reject")

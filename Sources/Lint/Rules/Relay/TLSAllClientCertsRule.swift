@@ -2,9 +2,9 @@ import Diagnostics
 import PostfixConfig
 
 /// GW2003: `permit_tls_all_clientcerts` before the relay guard.
-public struct TLSAllClientCertsRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct TLSAllClientCertsRule: PostfixRule {
+    init() {}
+    static let description = RuleDescription(
         id: "GW2003", name: "permit-tls-all-clientcerts", severity: .warning,
         summary: "`permit_tls_all_clientcerts` before the relay guard lets any certificate holder relay",
         rationale: """
@@ -20,7 +20,7 @@ public struct TLSAllClientCertsRule: PostfixRule {
             .postfix(mainCf: "compatibility_level = 3.6\nsmtpd_relay_restrictions = permit_tls_clientcerts, reject_unauth_destination\n"),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         RelayListFindings.items(config, \.tlsAllClientCerts).map { item, _, list in
             Self.diagnostic("`permit_tls_all_clientcerts` in `\(list)` lets any client with a certificate from a trusted CA relay",
                             at: item.span ?? .file(config.mainCf.file),

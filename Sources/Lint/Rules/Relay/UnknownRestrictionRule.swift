@@ -3,9 +3,10 @@ import PostfixConfig
 import ConfigModel
 
 /// GW2010: a restriction name smtpd does not know.
-public struct UnknownRestrictionRule: PostfixRule {
-    public init() {}
-    public static let description = RuleDescription(
+struct UnknownRestrictionRule: PostfixRule {
+    init() {}
+    static let judgesCompiledOutput = true
+    static let description = RuleDescription(
         id: "GW2010", name: "unknown-restriction", severity: .error,
         summary: "a restriction list names something smtpd does not know",
         rationale: """
@@ -27,7 +28,7 @@ public struct UnknownRestrictionRule: PostfixRule {
             """),
         ])
 
-    public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
+    func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         let known = Array(PostfixKnowledge.restrictions.keys)
         for scope in config.lintScopes {
