@@ -75,11 +75,13 @@ enum HostSetupEmitter {
         if g.contentFilter != nil { units.append("amavis") }
         if g.greylisting != nil { units.append("postgrey") }
         if g.policydWeight != nil { units.append("policyd-weight") }
-        if !PacketFilterEmitter.services(g).isEmpty { units.append("nftables") }
+        // nftables is enabled (it loads /etc/nftables.conf at boot) but not restarted: its
+        // restart flushes every table, other software's included; nft -f above loaded ours.
+        let enable = units + (PacketFilterEmitter.services(g).isEmpty ? [] : ["nftables"])
         out += "\n# Enable the services and restart them on the new files (only where systemd runs).\n"
         out += "if [ -d /run/systemd/system ]; then\n"
-        out += "    step 'systemctl enable and restart: \(units.joined(separator: " "))'\n"
-        out += "    systemctl enable --quiet \(units.joined(separator: " "))\n"
+        out += "    step 'systemctl enable \(enable.joined(separator: " ")); restart \(units.joined(separator: " "))'\n"
+        out += "    systemctl enable --quiet \(enable.joined(separator: " "))\n"
         out += "    systemctl restart \(units.joined(separator: " "))\n"
         out += "else\n"
         out += "    step 'no systemd here: start \(units.joined(separator: " ")) yourself'\n"

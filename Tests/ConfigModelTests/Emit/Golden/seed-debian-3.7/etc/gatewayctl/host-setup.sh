@@ -30,10 +30,10 @@ fi
 
 # Enable the services and restart them on the new files (only where systemd runs).
 if [ -d /run/systemd/system ]; then
-    step 'systemctl enable and restart: postfix clamav-daemon clamav-freshclam amavis postgrey policyd-weight nftables'
+    step 'systemctl enable postfix clamav-daemon clamav-freshclam amavis postgrey policyd-weight nftables; restart postfix clamav-daemon clamav-freshclam amavis postgrey policyd-weight'
     systemctl enable --quiet postfix clamav-daemon clamav-freshclam amavis postgrey policyd-weight nftables
-    systemctl restart postfix clamav-daemon clamav-freshclam amavis postgrey policyd-weight nftables
+    systemctl restart postfix clamav-daemon clamav-freshclam amavis postgrey policyd-weight
 else
-    step 'no systemd here: start postfix clamav-daemon clamav-freshclam amavis postgrey policyd-weight nftables yourself'
+    step 'no systemd here: start postfix clamav-daemon clamav-freshclam amavis postgrey policyd-weight yourself'
 fi
 step done
