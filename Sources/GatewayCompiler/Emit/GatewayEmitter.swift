@@ -42,6 +42,7 @@ public enum GatewayEmitter {
             try PolicydWeightConfEmitter.emit(gateway, ctx),
             try RcConfEmitter.emit(gateway, ctx),
         ]
+        files += try PostscreenEmitter.files(gateway, ctx) + TLSEmitter.files(gateway, ctx)
         return EmittedTree(platform: gateway.identity.platform, files: files.compactMap { $0 },
                            restrictions: plan, paths: paths)
     }
