@@ -62,6 +62,15 @@ public enum RuleRegistry {
         ClamAVScanLimitRule(),
         FreshclamNotifyClamdRule(),
         FreshclamObsoleteMirrorRule(),
+        // postscreen and STARTTLS (issue 14)
+        PostscreenHelpersRule(),
+        PostscreenAllowsWorldRule(),
+        TLSDeprecatedNameRule(),
+        TLSEncryptOnPort25Rule(),
+        TLSCertificateFilesRule(),
+        PostscreenReplyFilterRule(),
+        PostscreenDomainListRule(),
+        PostscreenCachePathRule(),
     ]
 
     /// Rules over gateway.conf.
