@@ -15,6 +15,7 @@ packages=(
   iproute2 procps psmisc time                # ip netns, ps, killall, /usr/bin/time
   strace                                     # syscall traces: read-once and crash-point tests
   man-db                                     # man: the rule man page renders without warnings
+  libssl-dev openssl                         # probe's STARTTLS (OpenSSL); test certificates
 )
 
 SUDO=""
