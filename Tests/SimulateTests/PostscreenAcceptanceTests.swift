@@ -1,6 +1,7 @@
 import ConfigModel
 import GatewayCompiler
 import Simulate
+import SMTPProbe
 import Foundation
 import TestSupport
 import XCTest
@@ -16,7 +17,7 @@ import Glibc
 /// - 127.0.0.77 is in zen and in the DNSWL allowlist (3 - 2 < 3): it passes and its mail is queued;
 /// - 127.0.0.99 talks before the greeting: postscreen refuses its recipient;
 /// - 127.0.0.1 runs `swaks --tls` with a certificate made here: TLS 1.2 or 1.3, and the queued
-///   message's Received header says so.
+///   message's Received header says so, and `probe` (STARTTLS) reports that certificate.
 /// Once it runs, `postconf -n`, `postconf -M` and `postfix check` must print nothing, nor may
 /// the maillog hold a warning at the end.
 /// policyd-weight and postgrey are removed from the lists (as in `DNSDifferentialTests`).
@@ -46,18 +47,17 @@ final class PostscreenAcceptanceTests: XCTestCase {
         """
 
     func testSeedWithPostscreenAndTLSOnRealPostfix() throws {
-        let openssl = try TestSupport.requireTool("openssl", package: "openssl")
         let swaks = try TestSupport.requireTool("swaks", package: "swaks")
         let postcat = try TestSupport.requireTool("postcat", package: "postfix")
         let postfixTool = try TestSupport.requireTool("postfix", package: "postfix")
         let work = try TestSupport.makeTempDir("gatewayctl-postscreen")
         defer { try? FileManager.default.removeItem(at: work) }
 
-        // A self-signed certificate for the gateway's name; the key readable by root only.
+        // A self-signed certificate for the gateway's name (openssl); the key readable by root only.
+        let certificate = try TestCertificate.make(commonName: "spam.example.com")
         let cert = work.appendingPathComponent("cert.pem").path, key = work.appendingPathComponent("key.pem").path
-        let made = try TestSupport.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                                                 "-subj", "/CN=spam.example.com", "-keyout", key, "-out", cert])
-        XCTAssertEqual(made.status, 0, made.stderr)
+        try Data(certificate.certificatePEM.utf8).write(to: URL(fileURLWithPath: cert))
+        try Data(certificate.keyPEM.utf8).write(to: URL(fileURLWithPath: key))
         chmod(key, 0o600)
 
         let seed = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("examples/seed-gateway.conf"),
@@ -146,6 +146,17 @@ final class PostscreenAcceptanceTests: XCTestCase {
             message = try TestSupport.run(postcat, ["-c", postfix.configDirectory.path, "-q", queueID]).stdout
         }
         XCTAssertTrue(message.range(of: "\\(using TLSv1\\.[23] with cipher", options: .regularExpression) != nil, message)
+        // probe through postscreen: STARTTLS reports the certificate made above; no trick relays.
+        let report = try namespace.entered {
+            try RelayProbe.run(RelayProbeOptions(host: "127.0.0.1", port: postfix.port, helo: "probe.test.example",
+                                                 domain: "example.org", commandTimeout: .seconds(20),
+                                                 totalTimeout: .seconds(300), starttls: true))
+        }
+        guard case let .negotiated(info) = report.tls else { return XCTFail("\(report.tls)\n\(postfix.log())") }
+        XCTAssertTrue(["TLSv1.2", "TLSv1.3"].contains(info.protocolVersion), info.protocolVersion)
+        XCTAssertEqual(info.certificate?.subject, "CN=spam.example.com, O=gatewayctl tests")
+        XCTAssertFalse(report.relayAccepted)
+
         // postscreen, dnsblog, tlsproxy and smtpd ran the whole matrix without a complaint.
         XCTAssertFalse(postfix.log().contains("warning:"), postfix.log())
     }
