@@ -55,6 +55,9 @@ struct Simulate: ParsableCommand {
     @Flag(help: "postgrey has seen this triplet before (no greylisting).")
     var greylistKnown = false
 
+    @Flag(help: "The client talks before the greeting ends (postscreen's pre-greet test).")
+    var talksFirst = false
+
     @Option(help: ArgumentHelp("Transactions, one per line.", valueName: "file"))
     var batch: String?
 
@@ -112,7 +115,7 @@ struct Simulate: ParsableCommand {
         let sender = from == "<>" ? "" : (from ?? "")
         let transaction = Transaction(clientAddress: clientAddress ?? "", clientName: clientName,
                                       helo: noHelo ? nil : helo, sender: sender, recipients: to,
-                                      saslUser: saslUser, greylistKnown: greylistKnown)
+                                      saslUser: saslUser, greylistKnown: greylistKnown, talksFirst: talksFirst)
         let result = simulator.simulate(transaction)
         Terminal.write(format == .json ? SimulationRendering.json(result).serialized(indent: 2) + "\n"
                                        : SimulationRendering.text(result))
