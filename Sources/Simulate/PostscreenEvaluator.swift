@@ -9,8 +9,8 @@ import PostfixConfig
 /// - `enforce`: postscreen keeps talking and refuses every RCPT (`550 5.7.1 Service
 ///   unavailable; client [ADDR] blocked using ZONE`, `550 5.5.1 Protocol error`);
 /// - `drop`: `521` with the same text instead of the rest of the greeting, then it hangs up.
-/// A DNS-list verdict wins over a pre-greet one when both apply (postscreen decides the lists
-/// when the greeting wait ends, after it saw the early talk). Only the tests before the
+/// When both tests fail, the pre-greet reply stays (postscreen saw the early talk first; seen
+/// with Postfix 3.7 in `PostscreenDifferentialTests`), unless the DNS lists say `drop`. Only the tests before the
 /// greeting are modelled; the deep protocol tests (pipelining, non-SMTP, bare newline) are off
 /// in every gateway gatewayctl writes.
 struct PostscreenEvaluator {
@@ -114,7 +114,7 @@ struct PostscreenEvaluator {
         let o = outcome(dnsblAction, code: 550, "5.7.1",
                         "Service unavailable; client [\(tx.clientAddress)] blocked using \(replyName(top.zone))")
         step(description + ", action \(dnsblAction)", lookups, o == nil ? "DNSBL (ignored)" : "DNSBL", o.map(reply))
-        if let o { verdict = o }
+        if let o, verdict == .pass || { if case .drop = o { true } else { false } }() { verdict = o }
         return Verdict(outcome: verdict, trace: trace, notEvaluated: notEvaluated)
     }
 

@@ -29,7 +29,7 @@ public struct SimulationInput: Sendable {
         config.masterCf?.services.first { service in
             let port = service.name.split(separator: ":").last.map(String.init) ?? service.name
             return service.command == "postscreen" && service.type == "inet" && (port == "smtp" || port == "25")
-        }
+        } ?? config.masterCf?.services.first { $0.command == "postscreen" && $0.type == "inet" }
     }
 
     public func context(dns: DNSFixture?) -> SimulationContext {
