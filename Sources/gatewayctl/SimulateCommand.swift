@@ -16,8 +16,10 @@ struct Simulate: ParsableCommand {
             `policy ENDPOINT action`); without it they are reported as not evaluated, with the other reply.
             postgrey (endpoint port 10023, or [greylisting] listen) greylists a new triplet (450 4.2.0) \
             unless --greylist-known; policyd-weight is not evaluated unless the fixture gives its action.
+            When postscreen answers port 25 (master.cf), its verdict comes first: access list, pre-greet \
+            (--talks-first), weighted DNS lists; a client it refuses never reaches smtpd.
             Batch: --batch FILE holds one transaction per line (client=IP name=N helo=H from=A to=A[,A] \
-            sasl=U greylist=known) and prints one verdict per line.
+            sasl=U greylist=known pregreet=yes) and prints one verdict per line.
             Exit status: 0 accepted, 1 rejected (any 5xx), 3 deferred (any 4xx, none 5xx); in batch \
             mode 0 when every line was evaluated. 2 unreadable input, 64 usage error.
             """)
