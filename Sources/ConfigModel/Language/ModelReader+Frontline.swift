@@ -26,11 +26,17 @@ extension ModelReader {
             }
         }
         for (i, e) in entries.enumerated() {
-            guard let key = e.key else { continue }
+            guard var key = e.key else { continue }
             record("postscreen.sites[\(i)]", e)
+            // A bare `zone*weight` line, as Postfix writes a site without filter.
+            var value = e.value
+            if value == nil, let star = key.text.firstIndex(of: "*") {
+                value = key.slice(star..<key.text.endIndex)
+                key = key.slice(key.text.startIndex..<star)
+            }
             guard let zone = domain(key, "postscreen", fqdn: true) else { ok = false; continue }
             var site = Postscreen.Site(zone: zone)
-            if let v = e.value, !v.text.isEmpty {
+            if let v = value, !v.text.isEmpty {
                 var filterText = Substring(v.text)
                 if let star = v.text.lastIndex(of: "*") {
                     let w = v.slice(v.text.index(after: star)..<v.text.endIndex).trimmed()
@@ -48,6 +54,14 @@ extension ModelReader {
                     guard replyFilter(ft) else { ok = false; continue }
                     site.replyFilter = ft.text
                 }
+            }
+            // Spamhaus answers refused queries with 127.255.255.x: without a filter those count
+            // as listings and postscreen refuses every client (lint: GW5001, GW5030).
+            if site.replyFilter == nil, site.weight > 0, zone.isWithin(Postscreen.spamhaus) {
+                error(.invalidValue, "`\(zone)` has no reply filter: Spamhaus error answers would count as listings",
+                      key.span, fix: "write `\(zone) = 127.0.0.[2..11]*\(site.weight)`")
+                ok = false
+                continue
             }
             p.sites.append(site)
         }
