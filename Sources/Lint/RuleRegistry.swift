@@ -43,8 +43,10 @@ public enum RuleRegistry {
         DNSBeforeLocalRule(),
         RBLReplyFilterRule(),
         UnknownParameterRule(),
+        ObsoleteParameterRule(),
         MapSourceWarningRule(),
         MapDatabaseStaleRule(),
+        MapOutsideTreeRule(),
         RegexTableRule(),
         UnescapedDotInIPPatternRule(),
         PostfixSyntaxRule(),
@@ -54,6 +56,9 @@ public enum RuleRegistry {
         OverrideShadowsMainRule(),
         CompatibilityLevelRule(),
         AmavisWiringRule(),
+        ContentFilterToReinjectionRule(),
+        DeadDNSBLRule(),
+        DomainListAsIPListRule(),
         PostgreyPortRule(),
         LoopbackWithoutInterfaceRule(),
         ClamAVUnknownOptionRule(),
@@ -69,7 +74,6 @@ public enum RuleRegistry {
         TLSEncryptOnPort25Rule(),
         TLSCertificateFilesRule(),
         PostscreenReplyFilterRule(),
-        PostscreenDomainListRule(),
         PostscreenCachePathRule(),
     ]
 

@@ -12,14 +12,13 @@ struct TLSDeprecatedNameRule: PostfixRule {
         Postfix 2.3 replaced the `*_use_tls`/`*_enforce_tls` booleans with \
         `*_tls_security_level` (`may`, `encrypt`); the booleans still work but hide what the \
         level is and are read only when no level is set. Postfix 3.6 renamed postscreen's \
-        `whitelist`/`blacklist` parameters to `allowlist`/`denylist` and logs a warning for \
-        each old name. Before those releases the new names do not exist, so the rule \
-        reports a new name on an old target too.
+        `whitelist`/`blacklist` parameters to `allowlist`/`denylist`; the old names are still \
+        honoured but are on their way out. (A new name on a target older than the rename is \
+        an unknown parameter there: GW3004.)
         """,
         triggering: [
             .postfix(mainCf: "# gatewayctl: postfix-version=3.7\n↓smtpd_use_tls = yes\n"),
             .postfix(mainCf: "# gatewayctl: postfix-version=3.7\n↓postscreen_dnsbl_whitelist_threshold = -1\n"),
-            .postfix(mainCf: "# gatewayctl: postfix-version=2.8\n↓postscreen_dnsbl_allowlist_threshold = -1\n"),
         ],
         nonTriggering: [
             .postfix(mainCf: "# gatewayctl: postfix-version=3.7\nsmtpd_tls_security_level = may\npostscreen_dnsbl_allowlist_threshold = -1\n"),
@@ -43,13 +42,6 @@ struct TLSDeprecatedNameRule: PostfixRule {
         "postscreen_blacklist_action": ("postscreen_denylist_action", PostfixVersion(3, 6)),
     ]
 
-    /// new name -> old name, for targets older than the rename.
-    static let tooNew: [String: String] = [
-        "postscreen_dnsbl_allowlist_threshold": "postscreen_dnsbl_whitelist_threshold",
-        "postscreen_allowlist_interfaces": "postscreen_whitelist_interfaces",
-        "postscreen_denylist_action": "postscreen_blacklist_action",
-    ]
-
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard config.hasMainCf else { return [] }
         let v = config.version
@@ -60,9 +52,6 @@ struct TLSDeprecatedNameRule: PostfixRule {
             if let (new, since) = Self.renamed[name], v >= since {
                 out.append(Self.diagnostic("`\(name)` is the old name; Postfix \(since) and later write `\(new)`", at: span,
                                            fix: "write `\(new)`"))
-            } else if let old = Self.tooNew[name], v < PostfixVersion(3, 6) {
-                out.append(Self.diagnostic("`\(name)` needs Postfix 3.6; the target is \(v), which knows it as `\(old)`", at: span,
-                                           fix: "write `\(old)` for Postfix \(v)"))
             }
         }
         return out
