@@ -70,7 +70,7 @@ public enum RuleRegistry {
         // postscreen and STARTTLS (issue 14)
         PostscreenHelpersRule(),
         PostscreenAllowsWorldRule(),
-        TLSDeprecatedNameRule(),
+        PostscreenTLSOldNameRule(),
         TLSEncryptOnPort25Rule(),
         TLSCertificateFilesRule(),
         PostscreenReplyFilterRule(),

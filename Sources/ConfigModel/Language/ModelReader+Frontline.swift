@@ -25,9 +25,8 @@ extension ModelReader {
                       t.span, fix: "paste the key alone, without the zone around it")
             }
         }
-        for (i, e) in entries.enumerated() {
+        for e in entries {
             guard var key = e.key else { continue }
-            record("postscreen.sites[\(i)]", e)
             // A bare `zone*weight` line, as Postfix writes a site without filter.
             var value = e.value
             if value == nil, let star = key.text.firstIndex(of: "*") {
@@ -35,37 +34,47 @@ extension ModelReader {
                 key = key.slice(key.text.startIndex..<star)
             }
             guard let zone = domain(key, "postscreen", fqdn: true) else { ok = false; continue }
-            var site = Postscreen.Site(zone: zone)
-            if let v = value, !v.text.isEmpty {
-                var filterText = Substring(v.text)
-                if let star = v.text.lastIndex(of: "*") {
-                    let w = v.slice(v.text.index(after: star)..<v.text.endIndex).trimmed()
-                    guard w.text.count <= 4, let weight = Int(w.text), weight != 0, (-99...99).contains(weight) else {
-                        error(.invalidValue, "`\(w.text)` is not a site weight", w.span,
-                              fix: "write `*N` with N from -99 to 99, not 0 (negative allowlists)")
-                        ok = false
-                        continue
-                    }
-                    site.weight = weight
-                    filterText = v.text[..<star]
+            // One zone may have several `filter*weight` items (DNSWL's trust levels), comma-separated.
+            let items: [Token?] = value.map { v in v.text.isEmpty ? [nil] : v.commaItems().map { Optional($0) } } ?? [nil]
+            for item in items {
+                guard var site = postscreenSite(zone, item) else { ok = false; continue }
+                // Spamhaus answers refused queries with 127.255.255.x: without a filter those count
+                // as listings and postscreen refuses every client (lint: GW5001, GW5030).
+                if site.replyFilter == nil, site.weight > 0, zone.isWithin(Postscreen.spamhaus) {
+                    error(.invalidValue, "`\(zone)` has no reply filter: Spamhaus error answers would count as listings",
+                          key.span, fix: "write `\(zone) = 127.0.0.[2..11]*\(site.weight)`")
+                    ok = false
+                    continue
                 }
-                let ft = v.slice(filterText.startIndex..<filterText.endIndex).trimmed()
-                if !ft.text.isEmpty {
-                    guard replyFilter(ft) else { ok = false; continue }
-                    site.replyFilter = ft.text
-                }
+                site.zone = zone
+                record("postscreen.sites[\(p.sites.count)]", e)
+                p.sites.append(site)
             }
-            // Spamhaus answers refused queries with 127.255.255.x: without a filter those count
-            // as listings and postscreen refuses every client (lint: GW5001, GW5030).
-            if site.replyFilter == nil, site.weight > 0, zone.isWithin(Postscreen.spamhaus) {
-                error(.invalidValue, "`\(zone)` has no reply filter: Spamhaus error answers would count as listings",
-                      key.span, fix: "write `\(zone) = 127.0.0.[2..11]*\(site.weight)`")
-                ok = false
-                continue
-            }
-            p.sites.append(site)
         }
         return ok ? .some(p) : nil
+    }
+
+    /// `filter*weight`, `*weight` or `filter` (nil: neither, weight 1).
+    mutating func postscreenSite(_ zone: DomainName, _ item: Token?) -> Postscreen.Site? {
+        var site = Postscreen.Site(zone: zone)
+        guard let v = item?.trimmed(), !v.text.isEmpty else { return site }
+        var filterText = Substring(v.text)
+        if let star = v.text.lastIndex(of: "*") {
+            let w = v.slice(v.text.index(after: star)..<v.text.endIndex).trimmed()
+            guard w.text.count <= 4, let weight = Int(w.text), weight != 0, (-99...99).contains(weight) else {
+                error(.invalidValue, "`\(w.text)` is not a site weight", w.span,
+                      fix: "write `*N` with N from -99 to 99, not 0 (negative allowlists)")
+                return nil
+            }
+            site.weight = weight
+            filterText = v.text[..<star]
+        }
+        let ft = v.slice(filterText.startIndex..<filterText.endIndex).trimmed()
+        if !ft.text.isEmpty {
+            guard replyFilter(ft) else { return nil }
+            site.replyFilter = ft.text
+        }
+        return site
     }
 
     mutating func postscreenAction(_ t: Token, _ what: String) -> Postscreen.Action? {

@@ -28,7 +28,7 @@ final class PostscreenEmitTests: XCTestCase {
         dqs-key = abcdefgh12345678
         allow = 198.51.100.0/24
         zen.spamhaus.org = 127.0.0.[2..11]*3
-        list.dnswl.org = 127.0.[0..255].[1..3]*-2
+        list.dnswl.org = 127.0.[0..255].[0..1]*-2, 127.0.[0..255].[2..3]*-4
 
         [tls]
         certificate = /usr/local/etc/ssl/gw.pem
@@ -70,7 +70,7 @@ final class PostscreenEmitTests: XCTestCase {
         let t = try tree(Self.full)
         let main = try XCTUnwrap(t.file("usr/local/etc/postfix/main.cf")).contents
         XCTAssertTrue(main.contains("    abcdefgh12345678.zen.dq.spamhaus.net=127.0.0.[2..11]*3,\n"), main)
-        XCTAssertTrue(main.contains("    list.dnswl.org=127.0.[0..255].[1..3]*-2\n"))
+        XCTAssertTrue(main.contains("    list.dnswl.org=127.0.[0..255].[0..1]*-2,\n    list.dnswl.org=127.0.[0..255].[2..3]*-4\n"), main)
         XCTAssertTrue(main.contains("postscreen_dnsbl_reply_map = texthash:/usr/local/etc/postfix/postscreen_dnsbl_reply\n"))
         XCTAssertEqual(try XCTUnwrap(t.file("usr/local/etc/postfix/postscreen_dnsbl_reply")).contents.split(separator: "\n").last,
                        "abcdefgh12345678.zen.dq.spamhaus.net zen.spamhaus.org")

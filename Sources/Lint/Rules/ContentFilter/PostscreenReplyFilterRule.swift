@@ -6,7 +6,7 @@ struct PostscreenReplyFilterRule: PostfixRule {
     init() {}
     static let judgesCompiledOutput = true
     static let description = RuleDescription(
-        id: "GW5030", name: "postscreen-site-without-reply-filter", severity: .warning,
+        id: "GW5030", name: "postscreen-site-without-reply-filter", severity: .info,
         summary: "a postscreen DNS list adds its weight for any answer, error codes included",
         rationale: """
         postscreen adds a site's weight for every A record the list returns. Lists answer \
@@ -14,7 +14,8 @@ struct PostscreenReplyFilterRule: PostfixRule {
         127.0.0.255 or 127.0.0.1), and those then count as listings: with a weight at the \
         threshold, every client is refused. `zone=127.0.0.[2..11]*3` counts only the codes the \
         list documents as listings. Allowlists (negative weights) are exempt: a wrong answer \
-        there lets mail through rather than refusing it. Spamhaus zones are GW5001's.
+        there lets mail through rather than refusing it. Most lists answer only listings, so \
+        this is a hint (info); Spamhaus zones, which do answer error codes, are GW5001's.
         """,
         triggering: [
             .postfix(mainCf: "postscreen_dnsbl_sites = zen.spamhaus.org=127.0.0.[2..11]*3, ↓bl.spamcop.net*2\n"),

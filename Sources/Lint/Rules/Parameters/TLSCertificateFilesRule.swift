@@ -12,8 +12,9 @@ struct TLSCertificateFilesRule: PostfixRule {
         summary: "STARTTLS is on but the certificate or key is missing, or the key is readable by others",
         rationale: """
         With `smtpd_tls_security_level` set, smtpd loads `smtpd_tls_cert_file` and \
-        `smtpd_tls_key_file` (or `smtpd_tls_chain_files`). Without them it logs a warning, \
-        offers no STARTTLS (`may`) or refuses every mail (`encrypt`). The private key must be \
+        `smtpd_tls_key_file` (or `smtpd_tls_chain_files`). Without them it logs a warning and \
+        offers no STARTTLS (`may`: a warning here), or refuses every mail (`encrypt`: an \
+        error). The private key must be \
         readable by root only (mode 0600, or 0640 for a group such as ssl-cert): a key others \
         can read lets any local user impersonate the server. Files are checked where they \
         can be: inside the linted directory, or anywhere when the linted directory is the \
@@ -31,6 +32,11 @@ struct TLSCertificateFilesRule: PostfixRule {
             .postfix(mainCf: "smtpd_tls_security_level = none\n"),
         ])
 
+    /// Without a certificate `may` only loses STARTTLS; `encrypt` loses all mail.
+    func missingSeverity(_ scope: ParameterScope) -> Severity {
+        TLSSupport.serverLevel(scope) == "encrypt" ? .error : .warning
+    }
+
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes where TLSSupport.serverLevel(scope) != "none" {
@@ -40,7 +46,8 @@ struct TLSCertificateFilesRule: PostfixRule {
             let cert = scope.value("smtpd_tls_cert_file"), ecCert = scope.value("smtpd_tls_eccert_file")
             if chain.isEmpty, cert.isEmpty, ecCert.isEmpty {
                 out.add(Self.diagnostic("STARTTLS is on (`\(levelName)`) but no certificate is set: smtpd cannot offer TLS",
-                                        at: levelSpan, fix: "set `smtpd_tls_cert_file` and `smtpd_tls_key_file`"))
+                                        at: levelSpan, fix: "set `smtpd_tls_cert_file` and `smtpd_tls_key_file`",
+                                        severity: missingSeverity(scope)))
                 continue
             }
             var files: [(String, String, Bool)] = []   // parameter, path, holds a private key
@@ -57,7 +64,8 @@ struct TLSCertificateFilesRule: PostfixRule {
                 var st = stat()
                 guard stat(local, &st) == 0 else {
                     out.add(Self.diagnostic("`\(name)` names `\(path)`, which does not exist: smtpd cannot offer TLS", at: at,
-                                            fix: "create the file (certificate and key in PEM), or correct the path"))
+                                            fix: "create the file (certificate and key in PEM), or correct the path",
+                                            severity: missingSeverity(scope)))
                     continue
                 }
                 if isKey, st.st_mode & 0o004 != 0 {

@@ -1,36 +1,33 @@
 import Diagnostics
 import PostfixConfig
 
-/// GW3020: TLS and postscreen parameters under names the target release replaced.
-struct TLSDeprecatedNameRule: PostfixRule {
+/// GW3020: postscreen, tlsproxy and LMTP TLS parameters under names the target release replaced
+/// (smtpd's and smtp's TLS booleans are GW3007's).
+struct PostscreenTLSOldNameRule: PostfixRule {
     init() {}
     static let judgesCompiledOutput = true
     static let description = RuleDescription(
-        id: "GW3020", name: "tls-deprecated-name", severity: .warning,
-        summary: "a TLS or postscreen parameter uses a name the target Postfix replaced",
+        id: "GW3020", name: "postscreen-tls-old-name", severity: .info,
+        summary: "a postscreen, tlsproxy or LMTP TLS parameter under a name the target Postfix replaced",
         rationale: """
-        Postfix 2.3 replaced the `*_use_tls`/`*_enforce_tls` booleans with \
-        `*_tls_security_level` (`may`, `encrypt`); the booleans still work but hide what the \
-        level is and are read only when no level is set. Postfix 3.6 renamed postscreen's \
-        `whitelist`/`blacklist` parameters to `allowlist`/`denylist`; the old names are still \
-        honoured but are on their way out. (A new name on a target older than the rename is \
-        an unknown parameter there: GW3004.)
+        Postfix 3.6 renamed postscreen's `whitelist`/`blacklist` parameters to \
+        `allowlist`/`denylist`; the old names are still honoured, but new documentation and \
+        `postconf -d` only show the new ones. The `*_use_tls`/`*_enforce_tls` booleans of \
+        postscreen, tlsproxy and LMTP (2.3/2.8) gave way to `*_tls_security_level` like \
+        smtpd's and smtp's (those are GW3007's). A new name on a target older than the \
+        rename is an unknown parameter there: GW3004.
         """,
         triggering: [
-            .postfix(mainCf: "# gatewayctl: postfix-version=3.7\n↓smtpd_use_tls = yes\n"),
             .postfix(mainCf: "# gatewayctl: postfix-version=3.7\n↓postscreen_dnsbl_whitelist_threshold = -1\n"),
+            .postfix(mainCf: "# gatewayctl: postfix-version=3.7\n↓postscreen_blacklist_action = drop\n"),
         ],
         nonTriggering: [
-            .postfix(mainCf: "# gatewayctl: postfix-version=3.7\nsmtpd_tls_security_level = may\npostscreen_dnsbl_allowlist_threshold = -1\n"),
-            .postfix(mainCf: "# gatewayctl: postfix-version=2.8\nsmtpd_tls_security_level = may\n"),
+            .postfix(mainCf: "# gatewayctl: postfix-version=3.7\npostscreen_dnsbl_allowlist_threshold = -1\n"),
+            .postfix(mainCf: "# gatewayctl: postfix-version=3.4\npostscreen_dnsbl_whitelist_threshold = -1\n"),
         ])
 
     /// old name -> (new name, release that introduced the new one).
     static let renamed: [String: (String, PostfixVersion)] = [
-        "smtpd_use_tls": ("smtpd_tls_security_level = may", PostfixVersion(2, 3)),
-        "smtpd_enforce_tls": ("smtpd_tls_security_level = encrypt", PostfixVersion(2, 3)),
-        "smtp_use_tls": ("smtp_tls_security_level = may", PostfixVersion(2, 3)),
-        "smtp_enforce_tls": ("smtp_tls_security_level = encrypt", PostfixVersion(2, 3)),
         "lmtp_use_tls": ("lmtp_tls_security_level = may", PostfixVersion(2, 3)),
         "lmtp_enforce_tls": ("lmtp_tls_security_level = encrypt", PostfixVersion(2, 3)),
         "postscreen_use_tls": ("postscreen_tls_security_level = may", PostfixVersion(2, 8)),
