@@ -74,6 +74,14 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
             guard let text = memory[path] ?? readText(locate(path)) else { return nil }
             let table = RegexTable.parse(text, file: path, flavor: type == "pcre" ? .pcre : .regexp)
             return LookupTable(name: reference, kind: .regex) { table.query($0)?.value }
+        case "cidr":
+            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            let entries = CIDRTableEntry.parse(text)
+            return LookupTable(name: reference, kind: .regex) { CIDRTableEntry.lookup(entries, $0) }
+        case "texthash":
+            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            let resolved = MapSource.parse(text, file: path).resolved()
+            return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
         case "static":
             let value = PostfixList.ungroup(path)
             return LookupTable(name: reference, kind: .fixed) { _ in value }

@@ -17,8 +17,10 @@ struct Simulate: ParsableCommand {
             `policy ENDPOINT action`); without it they are reported as not evaluated, with the other reply.
             postgrey (endpoint port 10023, or [greylisting] listen) greylists a new triplet (450 4.2.0) \
             unless --greylist-known; policyd-weight is not evaluated unless the fixture gives its action.
+            When postscreen answers port 25 (master.cf), its verdict comes first: access list, pre-greet \
+            (--talks-first), weighted DNS lists; a client it refuses never reaches smtpd.
             Batch: --batch FILE holds one transaction per line (client=IP name=N helo=H from=A to=A[,A] \
-            sasl=U greylist=known) and prints one verdict per line.
+            sasl=U greylist=known pregreet=yes) and prints one verdict per line.
             Exit status: 0 accepted, 1 rejected (any 5xx), 3 deferred (any 4xx, none 5xx); in batch \
             mode 0 when every line was evaluated. 2 unreadable input, 64 usage error.
             """)
@@ -55,6 +57,9 @@ struct Simulate: ParsableCommand {
 
     @Flag(help: "postgrey has seen this triplet before (no greylisting).")
     var greylistKnown = false
+
+    @Flag(help: "The client talks before the greeting ends (postscreen's pre-greet test).")
+    var talksFirst = false
 
     @Option(help: ArgumentHelp("Transactions, one per line.", valueName: "file"))
     var batch: String?
@@ -114,7 +119,7 @@ struct Simulate: ParsableCommand {
         let sender = from == "<>" ? "" : (from ?? "")
         let transaction = Transaction(clientAddress: clientAddress ?? "", clientName: clientName,
                                       helo: noHelo ? nil : helo, sender: sender, recipients: to,
-                                      saslUser: saslUser, greylistKnown: greylistKnown)
+                                      saslUser: saslUser, greylistKnown: greylistKnown, talksFirst: talksFirst)
         let result = simulator.simulate(transaction)
         Terminal.write(format == .json ? SimulationRendering.json(result).serialized(indent: 2) + "\n"
                                        : SimulationRendering.text(result))
