@@ -24,6 +24,9 @@ public struct Gateway: Equatable, Sendable {
     public var spamassassin: SpamAssassin?
     /// Hand-written restriction lists that replace the compiled ones (`[restrictions]`).
     public var restrictions: RestrictionOverrides
+    /// `[postscreen]` (Postscreen.swift) and `[tls]` (TLS.swift); nil when the section is absent.
+    public var postscreen: Postscreen?
+    public var tls: TLS?
     /// `[content-filter] engine = rspamd`: the milter engine (then `contentFilter`,
     /// `greylisting` and `policydWeight` are nil).
     public var rspamd: Rspamd?
@@ -33,7 +36,8 @@ public struct Gateway: Equatable, Sendable {
                 senders: SenderChecks = SenderChecks(), checks: Checks = Checks(), dnsbls: [DNSBL] = [],
                 greylisting: Greylisting? = nil, policydWeight: PolicydWeight? = nil, antivirus: Antivirus? = nil,
                 signatures: Signatures? = nil, contentFilter: ContentFilter? = nil, spamassassin: SpamAssassin? = nil,
-                restrictions: RestrictionOverrides = RestrictionOverrides(), rspamd: Rspamd? = nil) {
+                restrictions: RestrictionOverrides = RestrictionOverrides(), postscreen: Postscreen? = nil, tls: TLS? = nil,
+                rspamd: Rspamd? = nil) {
         self.identity = identity
         self.relay = relay
         self.recipients = recipients
@@ -51,6 +55,8 @@ public struct Gateway: Equatable, Sendable {
         self.contentFilter = contentFilter
         self.spamassassin = spamassassin
         self.restrictions = restrictions
+        self.postscreen = postscreen
+        self.tls = tls
         self.rspamd = rspamd
     }
 }
@@ -276,17 +282,20 @@ public struct PolicydWeight: Equatable, Sendable {
 public struct Antivirus: Equatable, Sendable {
     public var listen: IPAddress?                    // TCPAddr (nil: local socket only)
     public var port: Int                             // TCPSocket (3310)
-    public var socket: String                        // LocalSocket
+    /// Hosts that scan over TCP (`remote-clients`): clamd listens on TCP only for them.
+    public var remoteClients: [IPAddress]
+    public var socket: String?                       // LocalSocket; nil: the platform's default
     public var databaseDirectory: String?            // nil: the platform's default
     public var streamMaxLength: ByteSize             // must be >= message_size_limit
     public var maxFileSize: ByteSize?
     public var maxScanSize: ByteSize?
 
-    public init(listen: IPAddress? = nil, port: Int = 3310, socket: String = "/var/run/clamav/clamd.sock",
+    public init(listen: IPAddress? = nil, port: Int = 3310, remoteClients: [IPAddress] = [], socket: String? = nil,
                 databaseDirectory: String? = nil, streamMaxLength: ByteSize = ByteSize(bytes: 25 << 20),
                 maxFileSize: ByteSize? = nil, maxScanSize: ByteSize? = nil) {
         self.listen = listen
         self.port = port
+        self.remoteClients = remoteClients
         self.socket = socket
         self.databaseDirectory = databaseDirectory
         self.streamMaxLength = streamMaxLength

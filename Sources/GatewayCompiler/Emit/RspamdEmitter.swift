@@ -32,7 +32,7 @@ enum RspamdEmitter {
         if !r.redis.isEmpty { files.append(file("redis.conf", try redis(r))) }
         files.append(file("greylist.conf", greylist(r)))
         if let av = g.antivirus {
-            files.append(file("antivirus.conf", try antivirus(av, r, g)))
+            files.append(file("antivirus.conf", try antivirus(av, r, g, ctx)))
             files.append(file("force_actions.conf", forceActions))
         }
         return files
@@ -87,11 +87,11 @@ enum RspamdEmitter {
         return out
     }
 
-    static func antivirus(_ av: Antivirus, _ r: Rspamd, _ g: Gateway) throws(EmitError) -> String {
+    static func antivirus(_ av: Antivirus, _ r: Rspamd, _ g: Gateway, _ ctx: EmitContext) throws(EmitError) -> String {
         var out = "# clamd ([antivirus]) on its local socket, the one clamd.conf's LocalSocket names.\n"
         out += "clamav {\n"
         out += "  type = \"clamav\";\n"
-        out += "  servers = \(try ucl(av.socket, at: "antivirus.socket"));\n"
+        out += "  servers = \(try ucl(try ClamdConfEmitter.socket(g, ctx.paths), at: "antivirus.socket"));\n"
         out += "  symbol = \"CLAM_VIRUS\";\n"
         out += "  # [rspamd] virus = \(r.virusAction.rawValue)\n"
         out += "  action = \"\(r.virusAction.rawValue)\";\n"

@@ -60,7 +60,8 @@ final class RspamdAcceptanceTests: XCTestCase {
         let rspamadm = try TestSupport.requireTool("rspamadm", package: "rspamd")
         let ns = try Self.namespaceWithFuzzyHosts()
         defer { ns.stop() }
-        for (platform, prefix) in [("debian", "/etc/rspamd/"), ("freebsd", "/usr/local/etc/rspamd/")] {
+        for (platform, prefix, clamd) in [("debian", "/etc/rspamd/", "/run/clamav/clamd.ctl"),
+                                          ("freebsd", "/usr/local/etc/rspamd/", "/var/run/clamav/clamd.sock")] {
             let tree = try GoldenTreeTests.seedTree(["gateway.platform=\(platform)", "gateway.postfix=3.7"] + Self.rspamdSeed)
             let root = try rspamdRoot(tree, prefix: prefix)
             let ok = try configtest(root, in: ns, rspamadm: rspamadm)
@@ -81,7 +82,7 @@ final class RspamdAcceptanceTests: XCTestCase {
             let greylist = try configdump(root, "greylist", in: ns, rspamadm: rspamadm)
             XCTAssertTrue(greylist.contains("timeout = 300"), greylist)
             let av = try configdump(root, "antivirus", in: ns, rspamadm: rspamadm)
-            XCTAssertTrue(av.contains("servers = \"/var/run/clamav/clamd.sock\""), av)
+            XCTAssertTrue(av.contains("servers = \"\(clamd)\""), av)
 
             // Control: a syntax error in a local.d file fails the same oracle.
             try Data("reject = ;;; {\n".utf8).append(to: root.appendingPathComponent("local.d/actions.conf"))
