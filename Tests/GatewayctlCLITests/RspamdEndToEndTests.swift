@@ -191,7 +191,7 @@ final class RspamdEndToEndTests: XCTestCase {
 
         let clamdConf = try String(contentsOf: outA.appendingPathComponent("etc/clamav/clamd.conf"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
-            .filter { !$0.hasPrefix("User ") && !$0.hasPrefix("LogFile ") && !$0.hasPrefix("PidFile ") }
+            .filter { !$0.hasPrefix("User ") && !$0.hasPrefix("LogFile ") && !$0.hasPrefix("PidFile ") && !$0.hasPrefix("LocalSocketMode ") }
             + ["LogFile \(path("clamd.log"))", "PidFile \(path("clamd.pid"))", "LocalSocketMode 666"]
         try Data((clamdConf.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path("clamd.conf")))
         let clamdDaemon = try Detached("clamd", in: ns, [clamd, "-c", path("clamd.conf")], dir: work.path, selfDaemonizing: true,
