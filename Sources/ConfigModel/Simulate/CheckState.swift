@@ -25,6 +25,8 @@ struct CheckState {
     var deferIfPermitSender: Deferral?
     var recipientRcptmapChecked = false
     var discard = false
+    /// smtpd would crash evaluating this (class recursion): no SMTP reply at all.
+    var crashed = false
     /// The reply of the last reject (smtpd's error_text).
     var lastReply: SimulatedReply?
     var trace: [TraceStep] = []

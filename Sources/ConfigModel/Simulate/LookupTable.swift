@@ -33,10 +33,22 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
     private let lock = NSLock()
     private var cache: [String: LookupTable?] = [:]
 
+    private let read: (@Sendable (String) -> [UInt8]?)?
+
     /// `memory`: sources held in memory, keyed by the Postfix path (emitted gateways).
-    public init(memory: [String: String] = [:], locate: @escaping @Sendable (String) -> String = { $0 }) {
+    /// `read`: how to read a located file (lint's in-memory trees); default the file system.
+    public init(memory: [String: String] = [:], locate: @escaping @Sendable (String) -> String = { $0 },
+                read: (@Sendable (String) -> [UInt8]?)? = nil) {
         self.memory = memory
         self.locate = locate
+        self.read = read
+    }
+
+    private func text(_ path: String) -> String? {
+        if let m = memory[path] { return m }
+        let local = locate(path)
+        if let read { return read(local).map { String(decoding: $0, as: UTF8.self) } }
+        return try? String(contentsOfFile: local, encoding: .utf8)
     }
 
     public func table(_ reference: String) -> LookupTable? {
@@ -59,11 +71,23 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
                 let box = ReaderBox(reader)
                 return LookupTable(name: reference, kind: .fixed) { box.lookup($0) }
             }
-            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            guard let text = text(path) else { return nil }
             let resolved = MapSource.parse(text, file: path).resolved()
             return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
+        case "cidr":
+            // dict_cidr: entries in file order, first network holding the address wins; only
+            // full keys that are addresses match (a pattern table: no partial keys, no names).
+            guard let text = text(path) else { return nil }
+            let entries = MapSource.parse(text, file: path, options: MapOptions(foldCase: false)).entries
+                .compactMap { e in CIDRMatch(e.key.contains("/") ? e.key : e.key + (e.key.contains(":") ? "/128" : "/32")).map { ($0, e.value) } }
+            return LookupTable(name: reference, kind: .regex) { key in
+                var k = Substring(key)
+                if k.hasPrefix("["), k.hasSuffix("]") { k = k.dropFirst().dropLast() }
+                guard let ip = IPAddress(k) else { return nil }
+                return entries.first { $0.0.contains(ip) }?.1
+            }
         case "pcre", "regexp":
-            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            guard let text = text(path) else { return nil }
             let table = RegexTable.parse(text, file: path, flavor: type == "pcre" ? .pcre : .regexp)
             return LookupTable(name: reference, kind: .regex) { table.query($0)?.value }
         case "static":

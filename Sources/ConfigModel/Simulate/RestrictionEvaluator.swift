@@ -4,6 +4,14 @@ struct RestrictionEvaluator {
     let context: SimulationContext
     let resolver: AddressResolver
 
+    /// Depth past which a class-only recursion is taken as smtpd's crash (see `evaluate`).
+    static let classRecursionCrashDepth = 200
+
+    /// What the simulator shows for a transaction smtpd cannot answer because it crashes.
+    static func crashText(_ name: String) -> String {
+        "smtpd crashes here (restriction class `\(name)` includes itself; Postfix 3.7 dies with SIGSEGV): the client sees the connection close"
+    }
+
     static let client = "Client host", helo = "Helo command", sender = "Sender address",
                recipient = "Recipient address"
 
@@ -285,6 +293,13 @@ struct RestrictionEvaluator {
         default:
             let classes = context.items("smtpd_restriction_classes")
             if classes.contains(name) {
+                // smtpd limits only table-value recursion (check_table_result: 100 levels, 451);
+                // a class that reaches itself through classes alone recurses until smtpd
+                // overflows its stack (3.7: SIGSEGV). A cycle through a table hits the 100 first.
+                if state.recursion > Self.classRecursionCrashDepth {
+                    state.crashed = true
+                    return reject(&state, 421, "4.3.0", Self.crashText(name), restriction: label, softwareError: true)
+                }
                 let list = context.items(name)
                 let saved = state.currentList
                 state.currentList = name

@@ -27,16 +27,26 @@ public struct Simulator: Sendable {
                                  notEvaluated: state.notEvaluated),
             ])
         }
+        if let failure = SmtpdStartup(context: context).failure(lists: recipientLists()) {
+            let reply = SmtpdStartup.reply(failure)
+            state.trace.append(TraceStep(list: "smtpd start-up", restriction: "has_required", lookups: [],
+                                         result: "FATAL", reply: reply))
+            return mailVerdict(reply)
+        }
         if !delayReject {
             // Without delay the client is judged at connect: its first command gets the reject
             // (the trace shows it), every later one, MAIL included, `503 5.7.0 Error: access
             // denied for NAME[ADDR]` (seen with Postfix 3.7).
             if run(.client, &state) != nil {
+                if state.crashed, let reply = state.lastReply { return mailVerdict(reply) }
                 return mailVerdict(SimulatedReply(code: 503, enhancedStatus: "5.7.0",
                                                   text: "Error: access denied for \(transaction.namaddr)"))
             }
             // A rejected HELO/EHLO leaves the session without a HELO name.
-            if run(.helo, &state) != nil { state.transaction.helo = nil }
+            if run(.helo, &state) != nil {
+                if state.crashed, let reply = state.lastReply { return mailVerdict(reply) }
+                state.transaction.helo = nil
+            }
         }
         if state.transaction.helo == nil, context.bool("smtpd_helo_required") {
             let reply = SimulatedReply(code: 503, enhancedStatus: "5.5.1", text: "Error: send HELO/EHLO first")
@@ -69,6 +79,8 @@ public struct Simulator: Sendable {
             if reply.isAccept { accepted += 1 }
             verdicts.append(RecipientVerdict(recipient: recipient, command: "RCPT", reply: reply, trace: rcptState.trace,
                                              notEvaluated: state.notEvaluated + rcptState.notEvaluated))
+            // A crashed smtpd answers no later command.
+            if rcptState.crashed { break }
         }
         return SimulationResult(transaction: transaction, verdicts: verdicts)
     }

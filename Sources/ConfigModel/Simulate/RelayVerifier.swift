@@ -1,0 +1,105 @@
+import Foundation
+
+/// The open-relay verdict, decided by the simulator: a relay attempt (an outsider's client
+/// address, HELO, sender and a recipient in a foreign domain, each possibly chosen to hit a
+/// table entry) is simulated against the configuration exactly as `gatewayctl simulate` would,
+/// so lint and simulate cannot disagree. Lint proposes the attempts (RelayAnalysis's permits);
+/// this decides which of them relay.
+public struct RelayVerifier {
+    public let simulator: Simulator
+    /// The linted directory, for the `gatewayctl simulate --postfix DIR` line.
+    public let directory: String
+    let config: PostfixConfigSet
+
+    /// The outsider every attempt starts from.
+    public static let outsider = Transaction(clientAddress: "198.51.100.7", clientName: nil,
+                                             helo: "probe.\(AttackChoices.attackerDomain)",
+                                             sender: "probe@\(AttackChoices.attackerDomain)",
+                                             recipients: ["victim@\(AttackChoices.foreignDomain)"])
+
+    public init(config: PostfixConfigSet, service: MasterService?) {
+        self.config = config
+        let scope = config.parameters(for: service)
+        let tables = FileTableProvider(locate: { [config] path in config.localPath(path, in: scope) },
+                                       read: { [config] local in config.readFile(local) })
+        simulator = Simulator(context: SimulationContext(parameters: scope, tables: tables))
+        directory = config.root.isEmpty ? "." : config.root
+    }
+
+    /// One simulated relay attempt.
+    public struct Attempt: Sendable {
+        public var transaction: Transaction
+        public var verdict: RecipientVerdict
+        /// Accepted, not discarded, and the recipient is not one of ours.
+        public var relays: Bool
+        /// Only a listed client, or only a listed destination: trust that may be intended.
+        public var onlyListed: Bool
+        /// Tables the attempt needed but that are not in the linted tree.
+        public var unreadableTables: [String]
+        public var notEvaluated: [NotEvaluated] { verdict.notEvaluated }
+    }
+
+    /// The outsider with `choices` applied; nil when two choices want different values for
+    /// the same field (a HELO key and another HELO key).
+    public static func transaction(_ choices: [AttackChoice]) -> Transaction? {
+        var t = outsider
+        var set: [AttackChoice.Field: String] = [:]
+        for c in choices {
+            if let v = set[c.field], v != c.value { return nil }
+            set[c.field] = c.value
+            switch c.field {
+            case .clientAddress: t.clientAddress = c.value
+            case .clientName: t.clientName = c.value.isEmpty ? nil : c.value
+            case .helo: t.helo = c.value
+            case .sender: t.sender = c.value
+            case .recipient: t.recipients = [c.value]
+            }
+        }
+        return t
+    }
+
+    public func attempt(_ choices: [AttackChoice]) -> Attempt? {
+        guard let t = Self.transaction(choices) else { return nil }
+        let result = simulator.simulate(t)
+        guard let verdict = result.verdicts.last else { return nil }
+        let discarded = verdict.trace.contains { $0.result == "DISCARD" }
+        let recipient = t.recipients.first ?? ""
+        let ours = verdict.command == "RCPT" && simulator.isOurDestination(recipient)
+        let relays = verdict.command == "RCPT" && verdict.reply.isAccept && !discarded && !ours
+        let listed = choices.contains { $0.field == .clientAddress && $0.value != Self.outsider.clientAddress
+            || $0.field == .clientName && !$0.value.isEmpty || $0.field == .recipient && $0.listedDestination }
+        let unreadable = verdict.notEvaluated.compactMap { n -> String? in
+            guard n.reason.hasPrefix("table `"), n.reason.contains("cannot be read") else { return nil }
+            return n.reason.split(separator: "`").dropFirst().first.map(String.init)
+        }
+        return Attempt(transaction: t, verdict: verdict, relays: relays, onlyListed: listed,
+                       unreadableTables: Array(Set(unreadable)).sorted())
+    }
+
+    /// The command that shows the attempt: `gatewayctl simulate --postfix DIR ...`.
+    public func commandLine(_ t: Transaction) -> String {
+        var words = ["gatewayctl", "simulate", "--postfix", directory, "--client-address", t.clientAddress]
+        if let name = t.clientName { words += ["--client-name", name] }
+        if let helo = t.helo { words += ["--helo", helo] } else { words.append("--no-helo") }
+        words += ["--from", t.sender.isEmpty ? "<>" : t.sender]
+        for r in t.recipients { words += ["--to", r] }
+        return words.map(Self.shellQuoted).joined(separator: " ")
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "@%+=:,./_-".unicodeScalars.contains($0))
+        }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+extension Simulator {
+    /// The recipient is ours (local, virtual, relay domain): accepting it is not relaying.
+    func isOurDestination(_ recipient: String) -> Bool {
+        let resolved = RestrictionEvaluator(context: context).resolver.resolve(recipient)
+        if resolved.domain.isEmpty { return true }
+        if resolved.routed { return false }
+        return resolved.isFinal || resolved.addressClass == .relay
+    }
+}
