@@ -8,6 +8,7 @@ public enum RuleRegistry {
     public static let postfixRules: [any PostfixRule] = [
         OpenRelayRule(),
         RelayGuardMissingRule(),
+        RestrictionRecursionRule(),
         TLSAllClientCertsRule(),
         MXBackupRule(),
         PolicyBeforeGuardRule(),
