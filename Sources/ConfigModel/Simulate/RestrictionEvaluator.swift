@@ -20,6 +20,12 @@ struct RestrictionEvaluator {
         self.resolver = AddressResolver(context: context)
     }
 
+    /// The status of a missing client name: X.7.25 (RFC 8601's reverse-DNS failure) from
+    /// Postfix 3.6 on, X.7.1 before (seen: 450 4.7.25 from 3.7).
+    var reverseDNSStatus: String {
+        context.parameters.config.version >= PostfixVersion(3, 6) ? "4.7.25" : "4.7.1"
+    }
+
     // MARK: - Replies
 
     /// smtpd_check_reject(): warn_if_reject, defer_if_reject, soft_bounce, DSN class = code class.
@@ -181,11 +187,11 @@ struct RestrictionEvaluator {
             return done(context.bool("smtpd_sasl_auth_enable") && tx.saslUser != nil ? .ok : .dunno)
         case "reject_unknown_client_hostname", "reject_unknown_client":
             guard tx.clientName == nil else { return done(.dunno) }
-            return reject(&state, context.int("unknown_client_reject_code", 450), "4.7.1",
+            return reject(&state, context.int("unknown_client_reject_code", 450), reverseDNSStatus,
                           "Client host rejected: cannot find your hostname, [\(tx.clientAddress)]", restriction: label)
         case "reject_unknown_reverse_client_hostname":
             guard tx.clientName == nil else { return done(.dunno) }
-            return reject(&state, context.int("unknown_client_reject_code", 450), "4.7.1",
+            return reject(&state, context.int("unknown_client_reject_code", 450), reverseDNSStatus,
                           "Client host rejected: cannot find your reverse hostname, [\(tx.clientAddress)]", restriction: label)
         case "check_client_access":
             return tableCheck(&state, label, argument) { table in
