@@ -229,6 +229,8 @@ struct RandomConfigGenerator {
                                           "reject_unauth_pipelining"], max: 2)
             if rng.chance(0.4) { recipient.append(recipientTable()) }
             if rng.chance(0.4) { client = rng.some(["reject_unknown_client_hostname", "reject_unauth_pipelining"], max: 1) + [clientTable()] }
+            // A sender check in the client list (with smtpd_delay_reject = no it sees no sender).
+            if rng.chance(0.15) { client.append(senderTable()) }
             if level == "3.6" || rng.chance(0.5) { relayList = ["permit_mynetworks", guardWord] }
         case "hosting":
             relayList = ["permit_mynetworks", "permit_sasl_authenticated", guardWord]
@@ -265,7 +267,14 @@ struct RandomConfigGenerator {
         if !recipient.isEmpty { set("smtpd_recipient_restrictions", recipient) }
 
         let mainCF = main.joined(separator: "\n") + "\n"
-        let config = DifferentialConfig(name: "random-\(index)-\(style)", mainCF: mainCF, masterCF: PostfixInstance.baseMasterCF,
+        // Submission-style overrides on the public service itself, as panels write them.
+        var master = PostfixInstance.baseMasterCF
+        if rng.chance(0.1) {
+            let override = rng.pick(["  -o smtpd_helo_required=yes", "  -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination",
+                                     "  -o smtpd_sender_restrictions=reject_non_fqdn_sender", "  -o smtpd_client_restrictions="])
+            master = master.replacingOccurrences(of: "smtpd\n", with: "smtpd\n\(override)\n", options: [], range: master.range(of: "smtpd\n"))
+        }
+        let config = DifferentialConfig(name: "random-\(index)-\(style)", mainCF: mainCF, masterCF: master,
                                         files: files, hashMaps: hash, alias: nil, ownDomain: Self.hostname)
         let usesDiscard = files.values.contains { $0.contains("DISCARD") }
         return Generated(config: config, transactions: transactions(), attackHelos: attackHelos(files),
@@ -279,11 +288,13 @@ struct RandomConfigGenerator {
                                    Self.hostname, "example.com"]
     static let senders = ["a@example.net", "", "boss@example.com", "x@sub.example.com", "user", "postmaster@remote.example.net",
                           "friend@partner.example.org", "bob@example.com.", "spammer@spammer.example", "x@nowhere.invalid",
-                          "probe@attacker.example", "Mixed.Case@Example.COM", "user@\(hostname)"]
+                          "probe@attacker.example", "Mixed.Case@Example.COM", "user@\(hostname)", "\"john smith\"@example.net",
+                          "user@gw.example"]
     static let recipients = ["postmaster@\(hostname)", "user@\(hostname)", "nobody@\(hostname)", "alice@\(relayDomain)",
                              "carol@\(relayDomain)", "victim@\(foreign)", "abuse@\(foreign)", "postmaster", "abuse@\(hostname)",
                              "victim%\(foreign)@\(hostname)", "\(foreign)!victim@\(hostname)", "alice@\(relayDomain).",
-                             "sales@partner.example", "u@localhost", "bob@\(foreign)", "USER@MX.GW.EXAMPLE", "user"]
+                             "sales@partner.example", "u@localhost", "bob@\(foreign)", "USER@MX.GW.EXAMPLE", "user",
+                             "u@localhost.gw.example", "user@gw.example", "\"jane doe\"@\(hostname)", "\"x y\"@\(foreign)", "user@mx"]
     static let clients: [(String, String?)] = [("198.51.100.7", nil), ("198.51.100.7", "probe.attacker.example"),
                                                ("203.0.113.5", "mail.partner.example"), ("192.0.2.10", nil),
                                                ("198.51.100.66", nil), ("127.0.0.2", "localhost"), ("203.0.113.77", nil)]

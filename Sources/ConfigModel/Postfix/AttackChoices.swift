@@ -37,12 +37,12 @@ enum AttackChoices {
             // `abuse@` reaches that mailbox at any domain; a domain or an address is one destination.
             let listed = !key.hasSuffix("@")
             return AttackChoice(field: .recipient, value: address(key, local: "victim", domain: foreignDomain),
-                                listedDestination: listed)
+                                listed: listed)
         case .client:
             if key.lowercased() == "unknown" { return AttackChoice(field: .clientName, value: "") }
-            if let address = clientAddress(key) { return AttackChoice(field: .clientAddress, value: address) }
+            if let address = clientAddress(key) { return AttackChoice(field: .clientAddress, value: address, listed: true) }
             guard !key.hasPrefix("."), key.contains(".") else { return nil }
-            return AttackChoice(field: .clientName, value: key)
+            return AttackChoice(field: .clientName, value: key, listed: true)
         default:
             return nil
         }
@@ -59,6 +59,8 @@ enum AttackChoices {
     static func clientAddress(_ key: String) -> String? {
         if IPAddress(key) != nil { return key }
         if let cidr = try? CIDR(parsing: key) {
+            // A network that holds the outsider's own address: the outsider itself.
+            if let outsider = IPAddress("198.51.100.7"), cidr.contains(outsider) { return "198.51.100.7" }
             let text = key.split(separator: "/").first.map(String.init) ?? key
             if cidr.prefix < 32, !text.contains(":") {
                 var octets = text.split(separator: ".").compactMap { Int($0) }
@@ -101,21 +103,28 @@ enum AttackChoices {
                 if w.hasPrefix("@") { candidates.append(local + w) }
                 if w.contains("@") { candidates.append(w) } else { candidates += [local + "@" + w, w + "@" + domain] }
             default:
-                candidates += [w, "host." + w, w + "." + attackerDomain]
+                candidates += [w.hasPrefix(".") ? "host" + w : w, "host." + w, w + "." + attackerDomain]
             }
         }
         candidates += field == .recipient ? ["victim@\(foreignDomain)"] : field == .sender ? ["probe@\(attackerDomain)", ""]
             : ["probe.\(attackerDomain)", "unknown", "198.51.100.7"]
+        // Names smtpd's syntax checks let through first (`.example.com` matches `/\.example\.com$/`
+        // but no HELO check accepts it; `host.example.com` does).
+        func plausible(_ s: String) -> Bool {
+            let domain = s.split(separator: "@", omittingEmptySubsequences: false).last.map(String.init) ?? s
+            return !s.contains(" ") && HostnameRules.validHostname(domain) && domain.contains(".")
+        }
+        candidates = candidates.filter(plausible) + candidates.filter { !plausible($0) }
         guard let value = candidates.first(where: hits) else { return nil }
         if field == .clientName, value == "unknown" { return AttackChoice(field: .clientName, value: "") }
-        if field == .clientName, IPAddress(value) != nil { return AttackChoice(field: .clientAddress, value: value) }
+        if field == .clientName, IPAddress(value) != nil { return AttackChoice(field: .clientAddress, value: value, listed: value != "198.51.100.7") }
         if field == .clientName { return nil }   // a client name is not the attacker's to choose
         var listed = false
         if field == .recipient, let at = value.lastIndex(of: "@") {
             // Relaying to one listed destination unless the pattern matches any other domain too.
             listed = !hits(String(value[...at]) + "elsewhere.example.org")
         }
-        return AttackChoice(field: field, value: value, listedDestination: listed)
+        return AttackChoice(field: field, value: value, listed: listed)
     }
 
     /// A string the pattern likely matches: anchors dropped, escapes resolved, `.*` and classes

@@ -29,9 +29,9 @@ public struct AttackChoice: Sendable, Equatable, Hashable {
     public enum Field: Sendable, Equatable, Hashable { case clientAddress, clientName, helo, sender, recipient }
     public var field: Field
     public var value: String
-    /// For a recipient: the key names one destination (a domain or full address), so relaying
-    /// is only to that listed destination.
-    public var listedDestination = false
+    /// The key names one destination (a domain or full address) or one client (an address,
+    /// a network up to /9, a name): relaying is then only for, or to, what is listed.
+    public var listed = false
 }
 
 /// The walk of one relay-deciding list up to its first unconditional guard.
@@ -276,10 +276,12 @@ struct RestrictionWalker {
             if action == .continues { continue }
             let value = entry.value.trimmingPostfixSpace()
             let trigger = Self.trigger(subject: subject, key: entry.key, table: table)
-            let choice = AttackChoices.choice(subject: subject, key: entry.key, table: table)
+            var choice = AttackChoices.choice(subject: subject, key: entry.key, table: table)
             // A local-part key (`abuse@`) matches that mailbox at any domain: anyone relays.
             let anyone = Self.attackerControlled(subject: subject, key: entry.key, table: table, value: value)
-                || subject == .recipient && choice.map { !$0.listedDestination } ?? false
+                || subject == .recipient && choice.map { !$0.listed } ?? false
+            // A client key that covers anyone (`unknown`, a /8 or wider) is no listed client.
+            if subject == .client, choice != nil { choice?.listed = !anyone }
             if action == .permits {
                 let word = value.split(separator: " ").first.map(String.init) ?? value
                 add(trigger, anyone, [.init("`\(entry.key)` maps to `\(value)`, which permits", at: entry.span)],

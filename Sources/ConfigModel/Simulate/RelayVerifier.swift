@@ -66,8 +66,7 @@ public struct RelayVerifier {
         let recipient = t.recipients.first ?? ""
         let ours = verdict.command == "RCPT" && simulator.isOurDestination(recipient)
         let relays = verdict.command == "RCPT" && verdict.reply.isAccept && !discarded && !ours
-        let listed = choices.contains { $0.field == .clientAddress && $0.value != Self.outsider.clientAddress
-            || $0.field == .clientName && !$0.value.isEmpty || $0.field == .recipient && $0.listedDestination }
+        let listed = choices.contains(where: \.listed)
         let unreadable = verdict.notEvaluated.compactMap { n -> String? in
             guard n.reason.hasPrefix("table `"), n.reason.contains("cannot be read") else { return nil }
             return n.reason.split(separator: "`").dropFirst().first.map(String.init)

@@ -21,6 +21,7 @@ public struct Simulator: Sendable {
     public func simulate(_ transaction: Transaction) -> SimulationResult {
         let delayReject = context.bool("smtpd_delay_reject")
         var state = CheckState(transaction: transaction, recipient: nil, rcptCount: 0)
+        state.transaction.sender = AddressSyntax.internalForm(transaction.sender)
         func mailVerdict(_ reply: SimulatedReply) -> SimulationResult {
             SimulationResult(transaction: transaction, verdicts: [
                 RecipientVerdict(recipient: "", command: "MAIL", reply: reply, trace: state.trace,
@@ -61,6 +62,7 @@ public struct Simulator: Sendable {
 
         var verdicts: [RecipientVerdict] = []
         var accepted = 0
+        var discarded = false
         for given in transaction.recipients {
             let recipient = AddressSyntax.strippingSourceRoute(given)
             guard AddressSyntax.isValid(recipient, allowEmpty: false), !emptyAfterLocalDomain(recipient) else {
@@ -70,12 +72,17 @@ public struct Simulator: Sendable {
                 ], notEvaluated: []))
                 continue
             }
-            var rcptState = CheckState(transaction: state.transaction, recipient: recipient, rcptCount: accepted)
+            let checked = AddressSyntax.internalForm(recipient)
+            var rcptState = CheckState(transaction: state.transaction, recipient: checked, rcptCount: accepted)
             rcptState.deferIfPermitClient = state.deferIfPermitClient
             rcptState.deferIfPermitHelo = state.deferIfPermitHelo
             rcptState.deferIfPermitSender = state.deferIfPermitSender
             rcptState.trace = state.trace
-            let reply = checkRecipient(recipient, &rcptState, delayReject: delayReject)
+            // A DISCARD (at MAIL, or at an earlier RCPT) discards the whole message: smtpd
+            // then says OK to every later recipient (seen with Postfix 3.7).
+            rcptState.discard = state.discard || discarded
+            let reply = checkRecipient(checked, &rcptState, delayReject: delayReject)
+            if rcptState.discard { discarded = true }
             if reply.isAccept { accepted += 1 }
             verdicts.append(RecipientVerdict(recipient: recipient, command: "RCPT", reply: reply, trace: rcptState.trace,
                                              notEvaluated: state.notEvaluated + rcptState.notEvaluated))
@@ -141,6 +148,10 @@ public struct Simulator: Sendable {
             for stage in [Stage.client, .helo, .sender] {
                 if let reply = run(stage, &state) { return reply }
             }
+        }
+        if state.discard {
+            state.trace.append(TraceStep(list: "", restriction: "message already discarded", lookups: [], result: "DISCARD", reply: nil))
+            return .rcptOK
         }
         state.deferIfPermit = state.deferIfPermitSender
         state.resetForStage()
