@@ -9,6 +9,8 @@ public enum RuleRegistry {
         OpenRelayRule(),
         RelayGuardMissingRule(),
         RestrictionRecursionRule(),
+        VerifyBeforeGuardRule(),
+        RefusesEveryRecipientRule(),
         TLSAllClientCertsRule(),
         MXBackupRule(),
         PolicyBeforeGuardRule(),

@@ -139,6 +139,10 @@ struct RestrictionEvaluator {
         return status
     }
 
+    /// Restrictions that look at the sender: before MAIL FROM they do nothing.
+    static let needsSender: Set<String> = ["check_sender_access", "reject_non_fqdn_sender", "reject_unknown_sender_domain",
+                                           "reject_unknown_address", "reject_multi_recipient_bounce"]
+
     static func takesArgument(_ name: String) -> Bool {
         name.hasPrefix("check_") && name != "check_relay_domains" && name != "check_recipient_maps"
             || ["reject_rbl_client", "reject_rbl", "reject_rhsbl_client", "reject_rhsbl_helo", "reject_rhsbl_sender",
@@ -152,6 +156,11 @@ struct RestrictionEvaluator {
                           replyClass: String, defaultACL: String?) -> CheckStatus {
         let lower = name.lowercased()
         let tx = state.transaction
+        if state.senderUnknown, Self.needsSender.contains(lower) {
+            state.trace.append(TraceStep(list: state.currentList, restriction: argument.map { "\(name) \($0)" } ?? name,
+                                         lookups: [], result: "DUNNO (no sender yet)", reply: nil))
+            return .dunno
+        }
         let label = argument.map { "\(name) \($0)" } ?? name
         func step(_ result: String, _ lookups: [String] = []) {
             state.trace.append(TraceStep(list: state.currentList, restriction: label, lookups: lookups,

@@ -35,6 +35,8 @@ public struct Simulator: Sendable {
             return mailVerdict(reply)
         }
         if !delayReject {
+            state.senderUnknown = true
+            defer { state.senderUnknown = false }
             // Without delay the client is judged at connect: its first command gets the reject
             // (the trace shows it), every later one, MAIL included, `503 5.7.0 Error: access
             // denied for NAME[ADDR]` (seen with Postfix 3.7).
@@ -43,6 +45,9 @@ public struct Simulator: Sendable {
                 return mailVerdict(SimulatedReply(code: 503, enhancedStatus: "5.7.0",
                                                   text: "Error: access denied for \(transaction.namaddr)"))
             }
+            // HELO/EHLO resets the mail transaction (mail_reset): a DISCARD the client list
+            // gave at connect is forgotten (seen with Postfix 3.7: later checks still reject).
+            if state.discard, transaction.helo != nil { state.discard = false }
             // A rejected HELO/EHLO leaves the session without a HELO name.
             if run(.helo, &state) != nil {
                 if state.crashed, let reply = state.lastReply { return mailVerdict(reply) }
@@ -149,10 +154,6 @@ public struct Simulator: Sendable {
                 if let reply = run(stage, &state) { return reply }
             }
         }
-        if state.discard {
-            state.trace.append(TraceStep(list: "", restriction: "message already discarded", lookups: [], result: "DISCARD", reply: nil))
-            return .rcptOK
-        }
         state.deferIfPermit = state.deferIfPermitSender
         state.resetForStage()
         var status = CheckStatus.dunno
@@ -174,8 +175,10 @@ public struct Simulator: Sendable {
 
     /// Relay and recipient lists in evaluation order. Below compatibility level 1 a default
     /// smtpd_relay_restrictions only warns (smtpd evaluates a non-rejecting stand-in): skip it.
-    func recipientLists() -> [String] {
-        let p = context.parameters
+    func recipientLists() -> [String] { Self.activeRecipientLists(context.parameters) }
+
+    /// The relay and recipient lists smtpd evaluates for `p`, in order.
+    public static func activeRecipientLists(_ p: ParameterScope) -> [String] {
         let relayActive = p.config.version >= PostfixVersion(2, 10)
             && (p.isExplicit("smtpd_relay_restrictions") || p.compatibilityLevel >= CompatibilityLevel("1"))
         return p.relayListsInOrder.filter { $0 != "smtpd_relay_restrictions" || relayActive }
