@@ -20,8 +20,15 @@ public struct RelayVerifier {
     public init(config: PostfixConfigSet, service: MasterService?) {
         self.config = config
         let scope = config.parameters(for: service)
-        let tables = FileTableProvider(locate: { [config] path in config.localPath(path, in: scope) },
-                                       read: { [config] local in config.readFile(local) })
+        // A table outside config_directory (`/usr/local/etc/postfix/x` in a tree linted with
+        // Debian's defaults) is looked for beside main.cf, never on the linting machine.
+        let locate: @Sendable (String) -> String = { [config] path in
+            let local = config.localPath(path, in: scope)
+            guard local == path, path.hasPrefix("/"), !config.root.isEmpty else { return local }
+            let name = (path as NSString).lastPathComponent
+            return PostfixConfigSet.joinPath(config.root, name)
+        }
+        let tables = FileTableProvider(locate: locate, read: { [config] local in config.readFile(local) })
         simulator = Simulator(context: SimulationContext(parameters: scope, tables: tables))
         directory = config.root.isEmpty ? "." : config.root
     }
