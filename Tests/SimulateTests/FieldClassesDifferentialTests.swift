@@ -1,4 +1,7 @@
 import ConfigModel
+import PostfixConfig
+import Simulate
+import Lint
 import Foundation
 import TestSupport
 import XCTest

@@ -1,0 +1,133 @@
+/// What gatewayctl knows about Postfix itself, as data: parameter names and defaults
+/// (`KnowledgeParameters.swift`, generated), restrictions (`KnowledgeRestrictions.swift`).
+public enum PostfixKnowledge {
+    /// Built-in defaults of Postfix 3.7 by name (the generated table).
+    static let parameterDefaults: [String: String] = {
+        // Byte-level: this runs on every start of `check` and `lint`, and the generic
+        // `firstRange(of:)` made it a third of a seed check's instructions.
+        var out: [String: String] = [:]
+        out.reserveCapacity(1024)
+        let bytes = Array(parameterDefaultsText.utf8)
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            // `name = value` or `name =`; names never hold `=` or spaces.
+            var eq = start
+            while eq < end, bytes[eq] != UInt8(ascii: "=") { eq += 1 }
+            if eq < end, eq > start, bytes[eq - 1] == UInt8(ascii: " ") {
+                let valueStart = eq + 1 < end && bytes[eq + 1] == UInt8(ascii: " ") ? eq + 2 : eq + 1
+                out[String(decoding: bytes[start..<(eq - 1)], as: UTF8.self)] =
+                    String(decoding: bytes[valueStart..<end], as: UTF8.self)
+            }
+            start = end + 1
+        }
+        return out
+    }()
+
+    /// Parameters that appeared after 2.0, by the release that introduced them (postconf(5)),
+    /// for the ones a gateway is likely to use. Names absent here are treated as always present.
+    public static let parameterIntroduced: [String: PostfixVersion] = [
+        "smtpd_relay_restrictions": PostfixVersion(2, 10),
+        "compatibility_level": PostfixVersion(3, 0),
+        "smtpd_relay_before_recipient_restrictions": PostfixVersion(3, 6),
+        "smtputf8_enable": PostfixVersion(3, 0),
+        "smtpd_reject_footer": PostfixVersion(2, 8),
+        "postscreen_dnsbl_sites": PostfixVersion(2, 8),
+        "postscreen_access_list": PostfixVersion(2, 8),
+        "smtpd_tls_security_level": PostfixVersion(2, 3),
+        "smtp_tls_security_level": PostfixVersion(2, 3),
+        "smtpd_policy_service_max_idle": PostfixVersion(2, 1),
+        "smtpd_policy_service_try_limit": PostfixVersion(3, 0),
+        "smtpd_policy_service_default_action": PostfixVersion(3, 0),
+        "smtpd_dns_reply_filter": PostfixVersion(3, 0),
+        "smtpd_client_port_logging": PostfixVersion(2, 5),
+        "smtpd_helo_required": PostfixVersion(1, 1),
+        "address_verify_negative_cache": PostfixVersion(2, 1),
+        "milter_default_action": PostfixVersion(2, 3),
+        "smtpd_milters": PostfixVersion(2, 3),
+        "non_smtpd_milters": PostfixVersion(2, 3),
+        "meta_directory": PostfixVersion(3, 0),
+        "shlib_directory": PostfixVersion(3, 0),
+        "smtpd_tls_chain_files": PostfixVersion(3, 4),
+        "maillog_file": PostfixVersion(3, 4),
+        // Renamed parameters (the old names stay honoured, see `compatibilityNames`).
+        "postscreen_dnsbl_max_ttl": PostfixVersion(3, 1),
+        "postscreen_allowlist_interfaces": PostfixVersion(3, 6),
+        "postscreen_denylist_action": PostfixVersion(3, 6),
+        "postscreen_dnsbl_allowlist_threshold": PostfixVersion(3, 6),
+        "smtpd_per_request_deadline": PostfixVersion(3, 7),
+        "smtp_per_request_deadline": PostfixVersion(3, 7),
+        "lmtp_per_request_deadline": PostfixVersion(3, 7),
+        "respectful_logging": PostfixVersion(3, 6),
+    ]
+
+    /// Old names a renamed parameter still honours, old -> new: postconf -d writes the new
+    /// name's default as `${old?{$old}:{...}}` (postscreen_dnsbl_whitelist_threshold,
+    /// postscreen_blacklist_action, postscreen_dnsbl_ttl, smtpd_per_record_deadline, ...).
+    public static let compatibilityNames: [String: String] = {
+        var out: [String: String] = [:]
+        for (name, value) in parameterDefaults {
+            var rest = Substring(value)
+            while let r = rest.firstRange(of: "${") {
+                let after = rest[r.upperBound...]
+                let old = after.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                if !old.isEmpty, after.dropFirst(old.count).hasPrefix("?{$" + old + "}"),
+                   parameterDefaults[String(old)] == nil {
+                    out[String(old)] = name
+                }
+                rest = after
+            }
+        }
+        return out
+    }()
+
+    /// The services of Postfix's stock master.cf (master.cf.dist): the names whose per-transport
+    /// parameters (`smtp_recipient_limit`, `relay_destination_concurrency_limit`,
+    /// `local_delivery_slot_cost`) exist when a linted tree has no master.cf.
+    public static let defaultServices: [String] = [
+        "smtp", "pickup", "cleanup", "qmgr", "tlsmgr", "rewrite", "bounce", "defer", "trace", "verify",
+        "flush", "proxymap", "proxywrite", "relay", "showq", "error", "retry", "discard", "local",
+        "virtual", "lmtp", "anvil", "scache", "postlog", "maildrop", "uucp", "ifmail", "bsmtp",
+        "scalemail-backend", "mailman",
+    ]
+
+    /// True when `name` exists in `version`: a parameter introduced later does not.
+    public static func exists(_ name: String, in version: PostfixVersion) -> Bool {
+        guard let since = parameterIntroduced[name] else { return true }
+        return !(version < since)
+    }
+
+    /// The built-in default of `name` for the target version, as Postfix would store it
+    /// (unexpanded; may use `$name` and `${{$compatibility_level} <level {..} ? ..}`).
+    /// Before 3.0 there are no compatibility levels: the historic defaults apply.
+    public static func defaultValue(_ name: String, version: PostfixVersion) -> String? {
+        if let introduced = parameterIntroduced[name], version < introduced { return nil }
+        if version < PostfixVersion(3, 0) {
+            switch name {
+            case "smtpd_recipient_restrictions":
+                if version < PostfixVersion(2, 10) { return "permit_mynetworks, reject_unauth_destination" }
+            case "smtpd_relay_restrictions":
+                return "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination"
+            case "relay_domains": return "$mydestination"
+            case "mynetworks_style": return "subnet"
+            case "smtputf8_enable": return "no"
+            case "append_dot_mydomain": return "yes"
+            default: break
+            }
+        }
+        return parameterDefaults[name]
+    }
+
+    /// True when `name` is a parameter Postfix knows: a built-in one, or a per-transport one
+    /// (`SERVICE_destination_concurrency_limit`) for a service in `services`.
+    public static func isKnownParameter(_ name: String, services: some Sequence<String> = [String]()) -> Bool {
+        if parameterDefaults[name] != nil || compatibilityNames[name] != nil { return true }
+        for s in services where name.hasPrefix(s + "_") {
+            if transportParameterSuffixes.contains(String(name.dropFirst(s.count + 1))) { return true }
+        }
+        return false
+    }
+
+    public static var parameterNames: Dictionary<String, String>.Keys { parameterDefaults.keys }
+}
