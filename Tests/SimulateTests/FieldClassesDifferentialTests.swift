@@ -130,3 +130,28 @@ final class FieldClassesDifferentialTests: XCTestCase {
         ])
     }
 }
+
+extension FieldClassesDifferentialTests {
+    /// `smtpd_relay_restrictions = reject`: smtpd starts, and refuses every recipient, our own
+    /// networks and domains included (554 on the real Postfix); simulate says the same and lint
+    /// reports it (GW2021).
+    func testRelayListThatRejectsEverything() throws {
+        let main = """
+            compatibility_level = 3.6
+            myhostname = mx.gw.example
+            mydestination = $myhostname
+            alias_maps =
+            local_recipient_maps =
+            mynetworks = 192.0.2.0/28
+            smtpd_relay_restrictions = reject
+
+            """
+        let replies = try compareWithPostfix(config("relay-reject", main), transactions: [
+            tx(client: "192.0.2.10", "user@mx.gw.example", "x@remote.example"),
+            tx("user@mx.gw.example"),
+        ])
+        XCTAssertTrue(replies.allSatisfy { $0.code == 554 }, "\(replies)")
+        let config = PostfixConfigSet(mainCf: MainCf(file: "main.cf", text: main))
+        XCTAssertEqual(PostfixLinter.lint(config).filter { $0.id == "GW2021" }.count, 1)
+    }
+}

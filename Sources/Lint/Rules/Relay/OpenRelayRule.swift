@@ -92,12 +92,14 @@ struct OpenRelayRule: PostfixRule {
                         notes.append(.init(g.span == nil ? "the relay guard `\(g.text)` (Postfix's default for `\(list.parameter)`) comes after it"
                                                          : "the relay guard `\(g.text)` comes after it", at: g.span))
                     }
-                    guard p.simulable else {
-                        // A trigger the simulator cannot pose (DNS data, a certificate): the
-                        // analysis's own verdict stands.
+                    guard p.simulable, budget > 0 else {
+                        // A trigger the simulator cannot pose (DNS data, a certificate), or a
+                        // table too big to try every entry: the analysis's own verdict stands.
                         guard a.isOpenForSome, p.anyOutsider || !a.isOpen else { continue }
+                        let why = p.simulable ? "the first \(Self.attemptBudget) relay attempts were simulated"
+                            : "the simulator cannot pose \(p.trigger)"
                         emit(Self.message(p, anyone: a.isOpen), at: p.restriction.span,
-                             notes: notes + [.init("not confirmed by simulation: the simulator cannot pose \(p.trigger)", at: nil)],
+                             notes: notes + [.init("not confirmed by simulation: \(why)", at: nil)],
                              fix: p.fix, severity: p.anyOutsider ? .error : .warning)
                         continue
                     }
