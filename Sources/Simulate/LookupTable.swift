@@ -1,4 +1,5 @@
 import Foundation
+import FileLayer
 import MapBuilder
 import PostfixConfig
 import ConfigModel
@@ -50,7 +51,7 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
         if let m = memory[path] { return m }
         let local = locate(path)
         if let read { return read(local).map { String(decoding: $0, as: UTF8.self) } }
-        return try? String(contentsOfFile: local, encoding: .utf8)
+        return readText(local)
     }
 
     public func table(_ reference: String) -> LookupTable? {
@@ -60,6 +61,12 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
         let table = open(reference)
         cache[reference] = table
         return table
+    }
+
+    /// A table source on disk, through the file layer (nil when it cannot be read).
+    private func readText(_ path: String) -> String? {
+        guard let bytes = try? FileLayer.read(path) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func open(_ reference: String) -> LookupTable? {
@@ -76,22 +83,18 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
             guard let text = text(path) else { return nil }
             let resolved = MapSource.parse(text, file: path).resolved()
             return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
-        case "cidr":
-            // dict_cidr: entries in file order, first network holding the address wins; only
-            // full keys that are addresses match (a pattern table: no partial keys, no names).
-            guard let text = text(path) else { return nil }
-            let entries = MapSource.parse(text, file: path, options: MapOptions(foldCase: false)).entries
-                .compactMap { e in CIDRMatch(e.key.contains("/") ? e.key : e.key + (e.key.contains(":") ? "/128" : "/32")).map { ($0, e.value) } }
-            return LookupTable(name: reference, kind: .regex) { key in
-                var k = Substring(key)
-                if k.hasPrefix("["), k.hasSuffix("]") { k = k.dropFirst().dropLast() }
-                guard let ip = IPAddress(k) else { return nil }
-                return entries.first { $0.0.contains(ip) }?.1
-            }
         case "pcre", "regexp":
             guard let text = text(path) else { return nil }
             let table = RegexTable.parse(text, file: path, flavor: type == "pcre" ? .pcre : .regexp)
             return LookupTable(name: reference, kind: .regex) { table.query($0)?.value }
+        case "cidr":
+            guard let text = text(path) else { return nil }
+            let entries = CIDRTableEntry.parse(text)
+            return LookupTable(name: reference, kind: .regex) { CIDRTableEntry.lookup(entries, $0) }
+        case "texthash":
+            guard let text = text(path) else { return nil }
+            let resolved = MapSource.parse(text, file: path).resolved()
+            return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
         case "static":
             let value = PostfixList.ungroup(path)
             return LookupTable(name: reference, kind: .fixed) { _ in value }

@@ -37,6 +37,23 @@ public struct Simulator: Sendable {
                                          result: "FATAL", reply: reply))
             return mailVerdict(reply)
         }
+        if let screen = context.postscreen {
+            let verdict = PostscreenEvaluator(scope: screen, tables: context.tables, dns: context.dns).judge(transaction)
+            state.trace = verdict.trace
+            state.notEvaluated = verdict.notEvaluated
+            switch verdict.outcome {
+            case .pass: break
+            case .drop(let reply):
+                return SimulationResult(transaction: transaction, verdicts: [
+                    RecipientVerdict(recipient: "", command: "CONNECT", reply: reply, trace: state.trace, notEvaluated: state.notEvaluated),
+                ])
+            case .enforce(let reply):
+                // postscreen's own SMTP engine takes MAIL and refuses every RCPT; smtpd never runs.
+                return SimulationResult(transaction: transaction, verdicts: transaction.recipients.map {
+                    RecipientVerdict(recipient: $0, command: "RCPT", reply: reply, trace: state.trace, notEvaluated: state.notEvaluated)
+                })
+            }
+        }
         if !delayReject {
             state.senderUnknown = true
             defer { state.senderUnknown = false }

@@ -134,7 +134,7 @@ final class FieldClassesDifferentialTests: XCTestCase {
 extension FieldClassesDifferentialTests {
     /// `smtpd_relay_restrictions = reject`: smtpd starts, and refuses every recipient, our own
     /// networks and domains included (554 on the real Postfix); simulate says the same and lint
-    /// reports it (GW2021).
+    /// reports it (GW2008).
     func testRelayListThatRejectsEverything() throws {
         let main = """
             compatibility_level = 3.6
@@ -152,6 +152,6 @@ extension FieldClassesDifferentialTests {
         ])
         XCTAssertTrue(replies.allSatisfy { $0.code == 554 }, "\(replies)")
         let config = PostfixConfigSet(mainCf: MainCf(file: "main.cf", text: main))
-        XCTAssertEqual(PostfixLinter.lint(config).filter { $0.id == "GW2021" }.count, 1)
+        XCTAssertEqual(PostfixLinter.lint(config).filter { $0.id == "GW2008" }.count, 1)
     }
 }

@@ -9,7 +9,7 @@ import XCTest
 /// Issue 10 items 7 and 8: restriction classes that reach themselves. Postfix 3.7 crashes on a
 /// class-only loop (checked below on the real smtpd) and answers 451 4.3.5 after 100 levels of
 /// a loop through an access table; simulate predicts both without overflowing its own stack,
-/// and lint reports them (GW2019) without exploring every path.
+/// and lint reports them (GW2006) without exploring every path.
 final class RestrictionRecursionTests: XCTestCase {
     private func simulator(_ main: String, maps: [String: String] = [:]) -> Simulator {
         let config = PostfixConfigSet(mainCf: MainCf(file: "main.cf", text: main))
@@ -68,13 +68,13 @@ final class RestrictionRecursionTests: XCTestCase {
             """.write(to: dir.appendingPathComponent("main.cf"), atomically: true, encoding: .utf8)
         try "x cls1\n".write(to: dir.appendingPathComponent("m0"), atomically: true, encoding: .utf8)
         let found = PostfixLinter.lint(try PostfixConfigSet.load(directory: dir.path))
-        let loops = found.filter { $0.id == "GW2019" }
+        let loops = found.filter { $0.id == "GW2006" }
         XCTAssertEqual(loops.count, 1, "\(found.map(\.message))")
         XCTAssertTrue(loops.first?.message.contains("451 4.3.5") ?? false)
 
         try "compatibility_level = 3.6\nsmtpd_restriction_classes = loop\nloop = loop\nsmtpd_recipient_restrictions = loop, reject_unauth_destination\n"
             .write(to: dir.appendingPathComponent("main.cf"), atomically: true, encoding: .utf8)
-        let direct = PostfixLinter.lint(try PostfixConfigSet.load(directory: dir.path)).filter { $0.id == "GW2019" }
+        let direct = PostfixLinter.lint(try PostfixConfigSet.load(directory: dir.path)).filter { $0.id == "GW2006" }
         XCTAssertEqual(direct.count, 1)
         XCTAssertTrue(direct.first?.message.contains("SIGSEGV") ?? false)
         XCTAssertEqual(direct.first?.span.line, 3)

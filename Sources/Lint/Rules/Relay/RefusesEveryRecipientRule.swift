@@ -2,12 +2,12 @@ import Diagnostics
 import PostfixConfig
 import Simulate
 
-/// GW2021: a relay-deciding list that refuses every recipient before anything can permit.
+/// GW2008: a relay-deciding list that refuses every recipient before anything can permit.
 struct RefusesEveryRecipientRule: PostfixRule {
     init() {}
     static let judgesCompiledOutput = true
     static let description = RuleDescription(
-        id: "GW2021", name: "refuses-every-recipient", severity: .error,
+        id: "GW2008", name: "refuses-every-recipient", severity: .error,
         summary: "a relay-deciding list starts with `reject` or `defer`: no recipient is ever accepted",
         rationale: """
         smtpd evaluates `smtpd_relay_restrictions` and `smtpd_recipient_restrictions` for every \

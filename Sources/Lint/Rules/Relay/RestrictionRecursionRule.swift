@@ -1,12 +1,12 @@
 import Diagnostics
 import PostfixConfig
 
-/// GW2019: a restriction class that reaches itself, directly or through an access table.
+/// GW2006: a restriction class that reaches itself, directly or through an access table.
 struct RestrictionRecursionRule: PostfixRule {
     init() {}
     static let judgesCompiledOutput = true
     static let description = RuleDescription(
-        id: "GW2019", name: "restriction-recursion", severity: .error,
+        id: "GW2006", name: "restriction-recursion", severity: .error,
         summary: "a restriction class includes itself: smtpd crashes or answers 451 4.3.5",
         rationale: """
         smtpd expands a restriction class wherever its name appears, and evaluates a restriction \

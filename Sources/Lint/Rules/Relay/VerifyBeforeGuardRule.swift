@@ -1,12 +1,12 @@
 import Diagnostics
 import PostfixConfig
 
-/// GW2020: reject_unverified_recipient before the relay guard, where outsiders reach it.
+/// GW2007: reject_unverified_recipient before the relay guard, where outsiders reach it.
 struct VerifyBeforeGuardRule: PostfixRule {
     init() {}
     static let judgesCompiledOutput = true
     static let description = RuleDescription(
-        id: "GW2020", name: "verify-before-relay-guard", severity: .warning,
+        id: "GW2007", name: "verify-before-relay-guard", severity: .warning,
         summary: "`reject_unverified_recipient` runs before the relay guard: outsiders make the server probe any domain",
         rationale: """
         `reject_unverified_recipient` asks verify(8) to probe the recipient's mail server. Placed \
