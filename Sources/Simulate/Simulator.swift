@@ -65,14 +65,15 @@ public struct Simulator: Sendable {
                 return mailVerdict(SimulatedReply(code: 503, enhancedStatus: "5.7.0",
                                                   text: "Error: access denied for \(transaction.namaddr)"))
             }
-            // HELO/EHLO resets the mail transaction (mail_reset): a DISCARD the client list
-            // gave at connect is forgotten (seen with Postfix 3.7: later checks still reject).
-            if state.discard, transaction.helo != nil { state.discard = false }
+            // A DISCARD the client list gives at connect, or the HELO list at HELO, does not
+            // survive into the mail transaction (seen with Postfix 3.7: MAIL and RCPT checks
+            // still reject); one from the sender list at MAIL does.
             // A rejected HELO/EHLO leaves the session without a HELO name.
             if run(.helo, &state) != nil {
                 if state.crashed, let reply = state.lastReply { return mailVerdict(reply) }
                 state.transaction.helo = nil
             }
+            if transaction.helo != nil { state.discard = false }
         }
         if state.transaction.helo == nil, context.bool("smtpd_helo_required") {
             let reply = SimulatedReply(code: 503, enhancedStatus: "5.5.1", text: "Error: send HELO/EHLO first")
