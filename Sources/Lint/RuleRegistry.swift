@@ -33,6 +33,9 @@ public enum RuleRegistry {
         // Postfix configurations (GWx0xx)
         OpenRelayRule(),
         RelayGuardMissingRule(),
+        RestrictionRecursionRule(),
+        VerifyBeforeGuardRule(),
+        RefusesEveryRecipientRule(),
         TLSAllClientCertsRule(),
         MXBackupRule(),
         PolicyBeforeGuardRule(),
