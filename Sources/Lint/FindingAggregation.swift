@@ -4,7 +4,7 @@ import PostfixConfig
 /// Big tables make many findings of one kind (a 500,000-line access map can give 200,000 of
 /// the same rule): beyond `limit` per table and rule they fold into one finding with the count
 /// and the first few as notes, so CI output stays readable.
-public enum FindingAggregation {
+enum FindingAggregation {
     public static let limit = 10
     public static let examples = 3
 
@@ -17,7 +17,7 @@ public enum FindingAggregation {
         return d.notes.lazy.compactMap { $0.span?.file }.first { !own.contains($0) }
     }
 
-    public static func aggregate(_ diagnostics: [Diagnostic], config: PostfixConfigSet) -> [Diagnostic] {
+    static func aggregate(_ diagnostics: [Diagnostic], config: PostfixConfigSet) -> [Diagnostic] {
         var groups: [String: [Int]] = [:]
         for (k, d) in diagnostics.enumerated() {
             guard let t = table(of: d, config: config) else { continue }

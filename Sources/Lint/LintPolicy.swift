@@ -27,10 +27,10 @@ public struct LintPolicy: Sendable, Equatable {
 
     public init() {}
 
-    public static let fileNames = [".gatewayctl.ini", ".gatewayctl"]
+    static let fileNames = [".gatewayctl.ini", ".gatewayctl"]
 
     /// The id of a rule named by id or name, or a message saying it is no rule.
-    public static func ruleID(_ key: String) -> Result<String, PolicyError> {
+    static func ruleID(_ key: String) -> Result<String, PolicyError> {
         if let d = RuleRegistry.description(for: key.trimmingPostfixSpace()) { return .success(d.id) }
         var message = "`\(key)` is not a rule"
         if let s = Suggest.closest(to: key, in: RuleRegistry.descriptions.map(\.name)) { message += "; did you mean `\(s)`?" }

@@ -8,25 +8,25 @@ public struct RelayPermit: Sendable {
     /// The restriction that permits (its span is where the finding lands).
     public var restriction: ListItem
     /// `check_helo_access hash:/etc/postfix/helo_access`, as written.
-    public var restrictionText: String
+    var restrictionText: String
     /// What the attacker does: `HELO partner.example.org`, `any client`.
     public var trigger: String
     /// Why it permits: the map line that returns OK, the class that holds `permit`.
     public var notes: [Diagnostic.Note]
     /// True when anyone can satisfy it; false when only listed clients can (a client table
     /// entry, a recipient table entry: trust that may be intended).
-    public var anyOutsider: Bool
+    var anyOutsider: Bool
     /// The one-line fix.
     public var fix: String
     /// True when the key is the recipient: the permit opens relaying TO the listed
     /// destinations (like an extra relay domain), not for listed clients.
-    public var forListedRecipients = false
+    var forListedRecipients = false
     /// The attacker's choices that reach this permit (a HELO, a sender, ...), for the
     /// simulator to confirm; empty for a permit any transaction reaches.
-    public var attack: [AttackChoice] = []
+    var attack: [AttackChoice] = []
     /// False when the trigger cannot be turned into a transaction (DNS data, a certificate):
     /// the verdict then stays the analysis's own.
-    public var simulable = true
+    var simulable = true
 }
 
 
@@ -34,15 +34,15 @@ public struct RelayPermit: Sendable {
 public struct RelayListWalk: Sendable {
     public var parameter: String
     /// The first restriction that rejects every relay attempt (`reject_unauth_destination`, ...).
-    public var relayGuard: ListItem?
+    var relayGuard: ListItem?
     public var permits: [RelayPermit] = []
     /// `check_policy_service` before the guard (a policy answer can be OK).
-    public var policiesBeforeGuard: [ListItem] = []
-    public var tlsAllClientCerts: [ListItem] = []
+    var policiesBeforeGuard: [ListItem] = []
+    var tlsAllClientCerts: [ListItem] = []
     public var mxBackup: [ListItem] = []
 
     /// True when an outsider can get past this list without a reject.
-    public func passable(byAnyone: Bool) -> Bool {
+    func passable(byAnyone: Bool) -> Bool {
         relayGuard == nil || permits.contains { $0.anyOutsider || !byAnyone }
     }
 }
@@ -60,17 +60,17 @@ public struct RelayAnalysis: Sendable {
     public var lists: [RelayListWalk]
     /// Postfix's start-up check (`has_required` in smtpd_check.c): a guard in the relay or
     /// recipient list, not after a literal `permit`. False means smtpd exits with a fatal error.
-    public var startsUp: Bool
+    var startsUp: Bool
 
     /// Anyone can relay: every list is passable by an outsider and smtpd starts.
-    public var isOpen: Bool { startsUp && lists.allSatisfy { $0.passable(byAnyone: true) } }
+    var isOpen: Bool { startsUp && lists.allSatisfy { $0.passable(byAnyone: true) } }
     /// Some listed outsiders (client or recipient table entries) can relay.
-    public var isOpenForSome: Bool { startsUp && lists.allSatisfy { $0.passable(byAnyone: false) } }
+    var isOpenForSome: Bool { startsUp && lists.allSatisfy { $0.passable(byAnyone: false) } }
 
-    public static let guardNames: [String] = ["reject_unauth_destination", "defer_unauth_destination", "reject",
+    static let guardNames: [String] = ["reject_unauth_destination", "defer_unauth_destination", "reject",
                                              "defer", "defer_if_permit", "check_relay_domains"]
 
-    public static func analyze(_ config: PostfixConfigSet, service: MasterService?) -> RelayAnalysis {
+    static func analyze(_ config: PostfixConfigSet, service: MasterService?) -> RelayAnalysis {
         let key = service.map { "\($0.name)/\($0.type)@\($0.span.line)" } ?? ""
         return config.tables.derived("relay-analysis\u{0}" + key) { compute(config, service: service) }
     }

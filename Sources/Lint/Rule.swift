@@ -23,7 +23,7 @@ public protocol PostfixRule: Rule {
 }
 
 extension PostfixRule {
-    public static var judgesCompiledOutput: Bool { false }
+    static var judgesCompiledOutput: Bool { false }
 }
 
 extension Rule {

@@ -2,7 +2,7 @@ import Diagnostics
 
 /// `man/gatewayctl-rules.7`, rendered from the same descriptions `rules`, `explain` and SARIF
 /// use; a test fails when the committed page is stale.
-public enum RuleManPage {
+enum RuleManPage {
     public static func render(_ rules: [RuleDescription] = RuleRegistry.descriptions) -> String {
         var out = """
         .\\" Generated from RuleRegistry by RuleManPageTests; do not edit.

@@ -4,7 +4,7 @@ import Diagnostics
 /// those rules (by name or id) on the entry that follows the comment (main.cf, master.cf,
 /// gateway.conf). A directive that silences nothing is itself reported, so stale ones go away.
 /// `# gatewayctl: postfix-version=2.8` in main.cf names the Postfix release the file is for.
-public struct Suppression: Sendable {
+struct Suppression: Sendable {
     public var rules: [String]
     public var reason: String
     /// The directive's own location.
@@ -13,7 +13,7 @@ public struct Suppression: Sendable {
     public var lines: ClosedRange<Int>
 }
 
-public enum Suppressions {
+enum Suppressions {
     public static let directive = "gatewayctl:"
 
     /// Directives of one file. `entryEnd(line)` gives the last physical line of the entry that

@@ -121,7 +121,7 @@ public struct AccessTable: Sendable {
 
 extension AccessTable {
     /// The `.opaque` reason of a table whose file lies outside the linted tree (not read).
-    public static let outsideTree = "outside the linted tree"
+    static let outsideTree = "outside the linted tree"
 
     /// True for a file table that lint did not read because it is not in the linted tree.
     public var isOutsideTree: Bool { kind == .opaque(Self.outsideTree) }

@@ -3,7 +3,7 @@
 
 extension PostfixKnowledge {
     /// The Postfix release the parameter table was generated from.
-    public static let parameterTableVersion = PostfixVersion("3.7.11") ?? PostfixVersion(3, 7)
+    static let parameterTableVersion = PostfixVersion("3.7.11") ?? PostfixVersion(3, 7)
 
     /// `name = default` lines, one per parameter, exactly as `postconf -d` prints them.
     static let parameterDefaultsText = #"""

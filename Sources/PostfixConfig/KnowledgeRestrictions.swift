@@ -60,9 +60,9 @@ public struct RestrictionInfo: Sendable {
     public var renamedTo: (name: String, since: PostfixVersion)?
     /// The release that deprecated it (still accepted in 3.7 unless `removedIn` says so).
     public var deprecatedSince: PostfixVersion?
-    public var removedIn: PostfixVersion?
+    var removedIn: PostfixVersion?
     /// For `check_*_access`: what the table is queried with (shown in findings).
-    public var lookupKey: String?
+    var lookupKey: String?
 
     init(_ name: String, _ stage: Stage, permit: Permit = .never, argument: Argument = .none,
          guard isRelayGuard: Bool = false, dns: Bool = false, since introduced: PostfixVersion = PostfixVersion(2, 0),
@@ -205,7 +205,7 @@ extension PostfixKnowledge {
     ]
 
     /// Actions an access(5) table may return that PERMIT the request (all-digit values too).
-    public static func accessActionPermits(_ value: String) -> Bool {
+    static func accessActionPermits(_ value: String) -> Bool {
         let v = value.trimmingPostfixSpace()
         let word = v.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map { $0.uppercased() } ?? ""
         if word == "OK" || word == "RELAY" || word == "DISCARD" { return true }

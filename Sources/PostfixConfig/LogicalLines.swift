@@ -31,11 +31,11 @@ public struct LogicalLine: Sendable {
 }
 
 /// A line that starts with whitespace before any entry: Postfix warns and skips it.
-public struct OrphanContinuation: Sendable {
+struct OrphanContinuation: Sendable {
     public var span: SourceSpan
 }
 
-public enum LogicalLines {
+enum LogicalLines {
     /// `read`, with each orphan continuation already turned into the finding Postfix's warning
     /// corresponds to (main.cf and master.cf share these rules).
     static func readReporting(_ data: [UInt8], file: String) -> (lines: [LogicalLine], diagnostics: [Diagnostic]) {

@@ -9,7 +9,7 @@ public struct MainCfEntry: Sendable {
     /// The logical line, so list items inside `value` can get their own spans.
     public var line: LogicalLine
     /// Where `value` starts inside `line.bytes`.
-    public var valueOffset: Int
+    var valueOffset: Int
 
     /// The span of `value[start..<end]` (byte offsets into `value`).
     public func valueSpan(_ start: Int, _ end: Int) -> SourceSpan {

@@ -85,7 +85,7 @@ public struct ParameterScope: Sendable {
     }
 
     /// An expander over this scope.
-    public func expander() -> Expander {
+    func expander() -> Expander {
         Expander { name in raw(name)?.value }
     }
 

@@ -101,7 +101,7 @@ public enum PostfixKnowledge {
     /// The built-in default of `name` for the target version, as Postfix would store it
     /// (unexpanded; may use `$name` and `${{$compatibility_level} <level {..} ? ..}`).
     /// Before 3.0 there are no compatibility levels: the historic defaults apply.
-    public static func defaultValue(_ name: String, version: PostfixVersion) -> String? {
+    static func defaultValue(_ name: String, version: PostfixVersion) -> String? {
         if let introduced = parameterIntroduced[name], version < introduced { return nil }
         if version < PostfixVersion(3, 0) {
             switch name {

@@ -1,7 +1,7 @@
 /// A Postfix release, compared numerically (`2.8` < `2.10` < `3.7`).
 public struct PostfixVersion: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let major: Int
-    public let minor: Int
+    let major: Int
+    let minor: Int
 
     public init(_ major: Int, _ minor: Int) {
         self.major = major

@@ -13,7 +13,7 @@ import ConfigModel
 /// these records would answer.
 public struct DNSFixture: Sendable, Equatable {
     public var records: [String: [(type: String, value: String)]] = [:]
-    public var policyActions: [String: String] = [:]
+    var policyActions: [String: String] = [:]
 
     public static func == (a: DNSFixture, b: DNSFixture) -> Bool {
         a.policyActions == b.policyActions && a.records.keys.sorted() == b.records.keys.sorted()
@@ -24,7 +24,7 @@ public struct DNSFixture: Sendable, Equatable {
 
     public init() {}
 
-    public static let knownTypes: Set<String> = ["A", "AAAA", "MX", "TXT", "LISTED"]
+    static let knownTypes: Set<String> = ["A", "AAAA", "MX", "TXT", "LISTED"]
 
     /// Parses fixture text; bad lines come back as diagnostics with their line and column.
     public static func parse(_ text: String, file: String) -> (DNSFixture, [Diagnostic]) {
@@ -72,7 +72,7 @@ public struct DNSFixture: Sendable, Equatable {
     }
 
     /// True when the name has an A, AAAA or MX record (what reject_unknown_*_domain asks).
-    public func hasAddressOrMX(_ name: String) -> Bool {
+    func hasAddressOrMX(_ name: String) -> Bool {
         !answers(name, "A").isEmpty || !answers(name, "AAAA").isEmpty || !answers(name, "MX").isEmpty
     }
 

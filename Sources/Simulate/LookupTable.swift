@@ -30,7 +30,7 @@ public protocol TableProvider: Sendable {
 /// Tables read from files: `hash:` and `btree:` from `FILE.db` when it exists (MapBuilder's
 /// Berkeley DB reader, as smtpd reads it), else parsed from the source; `pcre:`/`regexp:` parsed
 /// with MapBuilder (PCRE2). `locate` maps a Postfix path to the file to read.
-public final class FileTableProvider: TableProvider, @unchecked Sendable {
+final class FileTableProvider: TableProvider, @unchecked Sendable {
     private let locate: @Sendable (String) -> String
     private let memory: [String: String]
     private let lock = NSLock()

@@ -216,7 +216,7 @@ enum Postgrey {
 
 /// valid_hostname() / valid_hostaddr() from src/util/valid_hostname.c.
 public enum HostnameRules {
-    public static func truncateDot(_ name: String) -> String {
+    static func truncateDot(_ name: String) -> String {
         name.count > 1 && name.hasSuffix(".") && !name.hasSuffix("..") ? String(name.dropLast()) : name
     }
 
@@ -233,7 +233,7 @@ public enum HostnameRules {
         return nonNumeric
     }
 
-    public static func validHostaddr(_ name: String) -> Bool {
+    static func validHostaddr(_ name: String) -> Bool {
         IPAddress(name) != nil
     }
 }

@@ -13,12 +13,12 @@ public struct SimulatedReply: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(code) \(enhancedStatus) \(text)" }
-    public var isAccept: Bool { code < 400 }
-    public var isDefer: Bool { (400..<500).contains(code) }
+    var isAccept: Bool { code < 400 }
+    var isDefer: Bool { (400..<500).contains(code) }
 
     /// smtpd's `250 2.1.5 Ok` for an accepted RCPT and `250 2.1.0 Ok` for MAIL.
-    public static let rcptOK = SimulatedReply(code: 250, enhancedStatus: "2.1.5", text: "Ok")
-    public static let mailOK = SimulatedReply(code: 250, enhancedStatus: "2.1.0", text: "Ok")
+    static let rcptOK = SimulatedReply(code: 250, enhancedStatus: "2.1.5", text: "Ok")
+    static let mailOK = SimulatedReply(code: 250, enhancedStatus: "2.1.0", text: "Ok")
 }
 
 /// What happened to one recipient (or to MAIL, when it never got that far).

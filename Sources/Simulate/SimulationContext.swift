@@ -7,9 +7,9 @@ public struct SimulationContext: Sendable {
     public var tables: TableProvider
     public var dns: DNSFixture?
     /// `check_policy_service` endpoints known to be postgrey (greylisting semantics).
-    public var postgreyEndpoints: Set<String>
+    var postgreyEndpoints: Set<String>
     /// Endpoints known to be policyd-weight (reported as not evaluated unless the fixture answers).
-    public var policydWeightEndpoints: Set<String>
+    var policydWeightEndpoints: Set<String>
     /// The postscreen service's parameters when postscreen answers port 25 (it judges the
     /// client before smtpd; `PostscreenEvaluator`).
     public var postscreen: ParameterScope?

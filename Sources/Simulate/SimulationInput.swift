@@ -10,8 +10,8 @@ import GatewayCompiler
 public struct SimulationInput: Sendable {
     public var config: PostfixConfigSet
     public var tables: TableProvider
-    public var postgreyEndpoints: Set<String> = []
-    public var policydWeightEndpoints: Set<String> = []
+    var postgreyEndpoints: Set<String> = []
+    var policydWeightEndpoints: Set<String> = []
     public var diagnostics: [Diagnostic] = []
 
     /// The smtpd service that faces the Internet: master.cf's `smtp inet` (any host prefix),
@@ -25,7 +25,7 @@ public struct SimulationInput: Sendable {
     }
 
     /// master.cf's postscreen on port 25, which hands clients to the `pass` smtpd above.
-    public var postscreenService: MasterService? {
+    var postscreenService: MasterService? {
         config.masterCf?.services.first { service in
             let port = service.name.split(separator: ":").last.map(String.init) ?? service.name
             return service.command == "postscreen" && service.type == "inet" && (port == "smtp" || port == "25")

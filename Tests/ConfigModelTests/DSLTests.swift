@@ -1,6 +1,6 @@
 import XCTest
 import TestSupport
-import ConfigModel
+@testable import ConfigModel
 
 /// The tutorial's gateway written in the Swift DSL; it must be the very model that
 /// examples/seed-gateway.conf parses to.

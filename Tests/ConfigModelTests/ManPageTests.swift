@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import TestSupport
-import ConfigModel
+@testable import ConfigModel
 
 /// man/gatewayctl.conf.5 documents the grammar; it must name every section and key the
 /// parser knows, so the two cannot drift apart silently.

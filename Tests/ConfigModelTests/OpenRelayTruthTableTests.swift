@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import TestSupport
-import SMTPProbe
+@testable import SMTPProbe
 @testable import ConfigModel
 @testable import Diagnostics
 @testable import PostfixConfig

@@ -1,4 +1,4 @@
-import FileLayer
+@testable import FileLayer
 import Foundation
 import TestSupport
 import XCTest

@@ -1,6 +1,6 @@
-import ConfigModel
-import PostfixConfig
-import Lint
+@testable import ConfigModel
+@testable import PostfixConfig
+@testable import Lint
 import Foundation
 import TestSupport
 import XCTest

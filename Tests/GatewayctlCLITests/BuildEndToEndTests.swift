@@ -1,5 +1,5 @@
 import Foundation
-import SMTPProbe
+@testable import SMTPProbe
 import TestSupport
 import XCTest
 

@@ -1,5 +1,5 @@
 import Foundation
-import MapBuilder
+@testable import MapBuilder
 import TestSupport
 import XCTest
 #if canImport(Glibc)

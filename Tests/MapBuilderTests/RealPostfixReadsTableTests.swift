@@ -1,6 +1,6 @@
 import Foundation
-import MapBuilder
-import SMTPProbe
+@testable import MapBuilder
+@testable import SMTPProbe
 import TestSupport
 import XCTest
 

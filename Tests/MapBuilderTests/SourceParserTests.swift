@@ -1,4 +1,4 @@
-import MapBuilder
+@testable import MapBuilder
 import XCTest
 
 final class SourceParserTests: XCTestCase {

@@ -1,4 +1,4 @@
-import SMTPProbe
+@testable import SMTPProbe
 import TestSupport
 import XCTest
 

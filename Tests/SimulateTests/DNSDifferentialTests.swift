@@ -1,5 +1,5 @@
-import ConfigModel
-import Simulate
+@testable import ConfigModel
+@testable import Simulate
 import Foundation
 import TestSupport
 import XCTest

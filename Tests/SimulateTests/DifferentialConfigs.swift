@@ -1,5 +1,5 @@
-import ConfigModel
-import GatewayCompiler
+@testable import ConfigModel
+@testable import GatewayCompiler
 import Foundation
 import TestSupport
 

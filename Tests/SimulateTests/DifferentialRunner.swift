@@ -1,7 +1,7 @@
-import ConfigModel
-import Simulate
+@testable import ConfigModel
+@testable import Simulate
 import Foundation
-import SMTPProbe
+@testable import SMTPProbe
 import TestSupport
 import XCTest
 

@@ -1,7 +1,7 @@
-import ConfigModel
-import PostfixConfig
-import Simulate
-import Lint
+@testable import ConfigModel
+@testable import PostfixConfig
+@testable import Simulate
+@testable import Lint
 import Foundation
 import TestSupport
 import XCTest

@@ -1,7 +1,7 @@
-import ConfigModel
-import GatewayCompiler
-import Simulate
-import SMTPProbe
+@testable import ConfigModel
+@testable import GatewayCompiler
+@testable import Simulate
+@testable import SMTPProbe
 import Foundation
 import TestSupport
 import XCTest

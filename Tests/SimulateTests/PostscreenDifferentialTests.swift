@@ -1,6 +1,6 @@
-import ConfigModel
-import GatewayCompiler
-import Simulate
+@testable import ConfigModel
+@testable import GatewayCompiler
+@testable import Simulate
 import Foundation
 import TestSupport
 import XCTest

@@ -1,9 +1,9 @@
-import ConfigModel
-import PostfixConfig
-import Simulate
-import Lint
+@testable import ConfigModel
+@testable import PostfixConfig
+@testable import Simulate
+@testable import Lint
 import Foundation
-import SMTPProbe
+@testable import SMTPProbe
 import TestSupport
 import XCTest
 

@@ -1,6 +1,6 @@
-import ConfigModel
-import PostfixConfig
-import Simulate
+@testable import ConfigModel
+@testable import PostfixConfig
+@testable import Simulate
 import TestSupport
 import XCTest
 

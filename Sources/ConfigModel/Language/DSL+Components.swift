@@ -53,7 +53,7 @@ extension Alias {
 }
 
 /// `[clients]`: `Clients { AccessEntry(key: "hotmail.com", action: .reject(text: nil)) }`.
-public struct Clients: GatewayComponent {
+struct Clients: GatewayComponent {
     public var items: [AccessEntry]
     public init(@ListBuilder<AccessEntry> _ items: () throws -> [AccessEntry]) rethrows { self.items = try items() }
     public func apply(to draft: inout GatewayDraft) { draft.rest.clients = items }

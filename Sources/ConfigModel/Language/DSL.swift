@@ -22,30 +22,30 @@ public struct GatewayDraft: Sendable {
 }
 
 /// A value the DSL could not turn into the model, with the parser's wording.
-public struct DSLError: Error, Equatable, CustomStringConvertible {
+struct DSLError: Error, Equatable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
 
 @resultBuilder
-public enum GatewayBuilder {
-    public static func buildExpression(_ c: some GatewayComponent) -> [any GatewayComponent] { [c] }
-    public static func buildBlock(_ parts: [any GatewayComponent]...) -> [any GatewayComponent] { parts.flatMap { $0 } }
-    public static func buildOptional(_ parts: [any GatewayComponent]?) -> [any GatewayComponent] { parts ?? [] }
-    public static func buildEither(first parts: [any GatewayComponent]) -> [any GatewayComponent] { parts }
-    public static func buildEither(second parts: [any GatewayComponent]) -> [any GatewayComponent] { parts }
-    public static func buildArray(_ parts: [[any GatewayComponent]]) -> [any GatewayComponent] { parts.flatMap { $0 } }
+enum GatewayBuilder {
+    static func buildExpression(_ c: some GatewayComponent) -> [any GatewayComponent] { [c] }
+    static func buildBlock(_ parts: [any GatewayComponent]...) -> [any GatewayComponent] { parts.flatMap { $0 } }
+    static func buildOptional(_ parts: [any GatewayComponent]?) -> [any GatewayComponent] { parts ?? [] }
+    static func buildEither(first parts: [any GatewayComponent]) -> [any GatewayComponent] { parts }
+    static func buildEither(second parts: [any GatewayComponent]) -> [any GatewayComponent] { parts }
+    static func buildArray(_ parts: [[any GatewayComponent]]) -> [any GatewayComponent] { parts.flatMap { $0 } }
 }
 
 /// Items of the list components (`Recipients`, `Aliases`, `Clients`).
 @resultBuilder
-public enum ListBuilder<Item> {
-    public static func buildExpression(_ item: Item) -> [Item] { [item] }
-    public static func buildBlock(_ parts: [Item]...) -> [Item] { parts.flatMap { $0 } }
-    public static func buildOptional(_ parts: [Item]?) -> [Item] { parts ?? [] }
-    public static func buildEither(first parts: [Item]) -> [Item] { parts }
-    public static func buildEither(second parts: [Item]) -> [Item] { parts }
-    public static func buildArray(_ parts: [[Item]]) -> [Item] { parts.flatMap { $0 } }
+enum ListBuilder<Item> {
+    static func buildExpression(_ item: Item) -> [Item] { [item] }
+    static func buildBlock(_ parts: [Item]...) -> [Item] { parts.flatMap { $0 } }
+    static func buildOptional(_ parts: [Item]?) -> [Item] { parts ?? [] }
+    static func buildEither(first parts: [Item]) -> [Item] { parts }
+    static func buildEither(second parts: [Item]) -> [Item] { parts }
+    static func buildArray(_ parts: [[Item]]) -> [Item] { parts.flatMap { $0 } }
 }
 
 extension Gateway {

@@ -19,7 +19,7 @@ public enum GatewayLoader {
     }
 
     /// Larger files are refused before reading: no gateway.conf comes near this.
-    public static let maxFileBytes = 64 << 20
+    static let maxFileBytes = 64 << 20
 
     public static func load(path: String, overrides: [String] = []) -> Result {
         switch readFile(path) {

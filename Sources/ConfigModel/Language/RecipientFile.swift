@@ -29,7 +29,7 @@ public enum RecipientFile {
     }
 
     /// Calls `body` for every non-comment line in file order.
-    public static func forEachAddress(path: String, _ body: (Item) -> Void) throws(OpenError) {
+    static func forEachAddress(path: String, _ body: (Item) -> Void) throws(OpenError) {
         try scan(path: path) { line, column, bytes, problem in
             body(Item(line: line, column: column, address: String(decoding: bytes, as: UTF8.self), problem: problem))
         }

@@ -1,7 +1,7 @@
 /// What gateway.conf may hold: every section, its shape and its fixed keys. The parser, the
 /// did-you-mean suggestions, the override checker and the man page all follow this one table.
-public enum SectionSchema {
-    public enum Shape: Sendable, Equatable {
+enum SectionSchema {
+    enum Shape: Sendable, Equatable {
         /// `key = value` with fixed keys only.
         case keyed
         /// `key = value` where keys are data (aliases, clients, HELO patterns, DNSBL zones),
@@ -11,14 +11,14 @@ public enum SectionSchema {
         case list
     }
 
-    public struct Section: Sendable {
+    struct Section: Sendable {
         public var name: String
-        public var shape: Shape
+        var shape: Shape
         public var keys: [String]
         public var required: [String]
     }
 
-    public static let sections: [Section] = [
+    static let sections: [Section] = [
         Section(name: "gateway", shape: .keyed,
                 keys: ["hostname", "domain", "platform", "postfix", "public-ip", "listen-ip", "loopback",
                        "message-size-limit", "banner"],
@@ -57,7 +57,7 @@ public enum SectionSchema {
     ]
 
     public static func section(_ name: String) -> Section? { sections.first { $0.name == name } }
-    public static let sectionNames: [String] = sections.map(\.name)
+    static let sectionNames: [String] = sections.map(\.name)
     /// "`[gateway]`, `[relay]`, ..." for help lines; built once, a broken file may need it often.
     static let sectionList: String = sectionNames.map { "`[\($0)]`" }.joined(separator: ", ")
 }

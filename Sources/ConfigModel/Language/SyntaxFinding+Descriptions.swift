@@ -23,7 +23,7 @@ extension SyntaxFinding {
 
     public static var descriptions: [RuleDescription] { allCases.map(\.ruleDescription) }
 
-    public var ruleDescription: RuleDescription {
+    var ruleDescription: RuleDescription {
         let (summary, rationale, triggering, nonTriggering) = details
         return RuleDescription(id: id, name: name, severity: .error, summary: summary, rationale: rationale,
                                triggering: triggering.map(RuleExample.gateway),

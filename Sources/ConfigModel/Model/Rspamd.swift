@@ -1,5 +1,5 @@
 /// `[content-filter] engine`: which program filters accepted mail.
-public enum FilterEngine: String, Sendable, CaseIterable {
+enum FilterEngine: String, Sendable, CaseIterable {
     /// amavisd-new after the queue (`content_filter`, reinjection smtpd), postgrey and
     /// policyd-weight as Postfix policy services: the tutorial's stack.
     case amavis

@@ -61,7 +61,7 @@ public struct MapReference: Equatable, Sendable, CustomStringConvertible {
         /// PCRE table: read as text by Postfix, nothing to compile.
         case pcre
         /// Whether Postfix needs a compiled `FILE.db` beside the source.
-        public var needsDatabase: Bool { self == .hash }
+        var needsDatabase: Bool { self == .hash }
     }
     public var kind: Kind
     /// Absolute path of the source on the target system.
@@ -75,8 +75,8 @@ public struct MapReference: Equatable, Sendable, CustomStringConvertible {
 
 /// Why a model cannot be emitted. `keyPath` names the gateway.conf value (`GatewayDocument`
 /// span key) so the CLI can point at it.
-public struct EmitError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var keyPath: String
+struct EmitError: Error, Equatable, Sendable, CustomStringConvertible {
+    var keyPath: String
     /// True when the value would have changed the meaning of the file (control characters,
     /// separators); false when it is merely inconsistent (e.g. a size below another).
     public var unsafe: Bool

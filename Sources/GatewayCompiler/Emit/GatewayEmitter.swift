@@ -18,7 +18,7 @@ import ConfigModel
 /// filter (nftables on Debian, a pf anchor on FreeBSD), host-setup.sh and, with `engine =
 /// rspamd`, rspamd's local.d/override.d files instead of amavis/SpamAssassin/postgrey — each only when the
 /// model uses it.
-public enum GatewayEmitter {
+enum GatewayEmitter {
     /// Paths in the model are used as they are: the parser resolved `[recipients] file`
     /// against gateway.conf's directory (resolving again broke relative config paths).
     public static func emit(_ gateway: Gateway) throws(EmitError) -> EmittedTree {

@@ -4,43 +4,43 @@ import ConfigModel
 /// /usr/local/etc (the tutorial's jails), Debian packages under /etc. All paths absolute.
 public struct PlatformPaths: Equatable, Sendable {
     public var postfixConfig: String
-    public var clamdConf: String
-    public var freshclamConf: String
+    var clamdConf: String
+    var freshclamConf: String
     public var clamavDatabase: String
-    public var clamavLogDir: String
+    var clamavLogDir: String
     /// clamd's log file name in `clamavLogDir` (the one the package's log rotation knows).
-    public var clamdLogName: String
-    public var clamavRunDir: String
+    var clamdLogName: String
+    var clamavRunDir: String
     /// Where clamd's local socket is: Debian's clamav-daemon.socket listens on clamd.ctl (under
     /// socket activation clamd never creates another); the FreeBSD port uses clamd.sock.
     public var clamdSocket: String
     /// The package's users and groups: clamd runs as `clamavUser`; amavis as `amavisUser`, and
     /// clamd must be in `amavisGroup` to read the files amavis hands it.
-    public var clamavUser: String
-    public var amavisUser: String
-    public var amavisGroup: String
+    var clamavUser: String
+    var amavisUser: String
+    var amavisGroup: String
     /// amavis's home, work and quarantine directories as the package creates them.
-    public var amavisHome: String
-    public var amavisQuarantine: String
+    var amavisHome: String
+    var amavisQuarantine: String
     /// amavisd.conf on FreeBSD; the conf.d snippet that overrides the packaged defaults on Debian.
-    public var amavisConf: String
-    public var spamassassinLocalCf: String
-    public var policydWeightConf: String
+    var amavisConf: String
+    var spamassassinLocalCf: String
+    var policydWeightConf: String
     /// Debian's /etc/default/postgrey; nil where rc.conf carries postgrey's flags.
-    public var postgreyDefaults: String?
+    var postgreyDefaults: String?
     /// FreeBSD rc.conf.local (sourced by rc.conf); nil where the packages enable themselves.
-    public var rcConf: String?
+    var rcConf: String?
     /// Postfix's compiled-in program and data paths that main.cf must state on this platform;
     /// empty where the package's compiled-in defaults are right (both platforms today: the
     /// FreeBSD port moved paths since 2011, and pinning them in main.cf broke newaliases).
-    public var postfixDirectories: [Setting]
+    var postfixDirectories: [Setting]
     /// The packet-filter snippet and the host-setup script gatewayctl writes (not read by any
     /// daemon: the admin loads and runs them, see the README's "Deploying").
-    public var packetFilter: String
+    var packetFilter: String
     public var hostSetup: String
 
     /// One `name = value` line.
-    public struct Setting: Equatable, Sendable {
+    struct Setting: Equatable, Sendable {
         public var name: String
         public var value: String
         init(_ name: String, _ value: String) {

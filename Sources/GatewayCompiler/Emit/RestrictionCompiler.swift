@@ -17,7 +17,7 @@ import PostfixConfig
 /// From Postfix 2.10 the guard also has its own `smtpd_relay_restrictions`; it stays at the head
 /// of the recipient list too, because below compatibility level 3.6 that list runs first.
 /// `[restrictions]` overrides replace a compiled list verbatim (the linter checks them).
-public enum RestrictionCompiler {
+enum RestrictionCompiler {
     public static func compile(_ g: Gateway, paths: PlatformPaths) throws(EmitError) -> RestrictionPlan {
         let v = g.identity.postfix
         let warnOnly = Set(g.checks.warnOnly.map(RestrictionNames.current))

@@ -177,11 +177,11 @@ enum RspamdEmitter {
 }
 
 /// Where rspamd reads its configuration, and its service names.
-public struct RspamdPaths: Equatable, Sendable {
+struct RspamdPaths: Equatable, Sendable {
     /// The package's configuration root (`rspamadm configtest -c ROOT/rspamd.conf`).
     public var root: String
-    public var localD: String { root + "/local.d" }
-    public var overrideD: String { root + "/override.d" }
+    var localD: String { root + "/local.d" }
+    var overrideD: String { root + "/override.d" }
 
     public static func forPlatform(_ platform: Platform) -> RspamdPaths {
         switch platform {

@@ -53,7 +53,7 @@ public enum TreeWriter {
     }
 
     /// The manifest of the last build, relative to the root.
-    public static let manifestName = ".gatewayctl-tree"
+    static let manifestName = ".gatewayctl-tree"
 
     /// Relative paths the tree consists of on disk (sources, and `.db` files when built).
     static func paths(of tree: EmittedTree, databases: Bool) -> [String] {

@@ -2,7 +2,7 @@
 
 /// The option names ClamAV's clamconf accepts, per file, as data.
 public enum ClamAVKnowledge {
-    public static let generatedFrom = "clamconf 1.4.6"
+    static let generatedFrom = "clamconf 1.4.6"
 
     /// Options `clamconf -g clamd.conf` documents.
     public static let clamdOptions: Set<String> = [
