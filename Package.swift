@@ -13,13 +13,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: Debian's libdb-dev and libpcre2-dev.
+        // System libraries: Debian's libdb-dev, liblmdb-dev, libcdb-dev (tinycdb) and libpcre2-dev.
         .systemLibrary(name: "CBerkeleyDB", path: "Sources/CBerkeleyDB"),
+        .systemLibrary(name: "CLMDB", path: "Sources/CLMDB", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CCDB", path: "Sources/CCDB", providers: [.apt(["libcdb-dev"])]),
         .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", pkgConfig: "libpcre2-8",
                        providers: [.apt(["libpcre2-dev"])]),
 
-        // Lookup tables: postmap-compatible sources, Berkeley DB, regex tables. No model, no terminal I/O.
-        .target(name: "MapBuilder", dependencies: ["CBerkeleyDB", "CPCRE2"]),
+        // Lookup tables: postmap-compatible sources, Berkeley DB, lmdb, cdb, regex tables. No model, no terminal I/O.
+        .target(name: "MapBuilder", dependencies: ["CBerkeleyDB", "CLMDB", "CCDB", "CPCRE2"]),
 
         // The model and everything that reads or writes it. No terminal I/O.
         .target(name: "ConfigModel", dependencies: ["MapBuilder"]),

@@ -56,7 +56,7 @@ public enum MapBuild {
                                         owner: (source.info.st_uid, source.info.st_gid),
                                         expectedEntries: countLines(bytes), expectedBytes: bytes.count)
             if geteuid() != 0 { write.owner = nil }
-            let writer = try BerkeleyDBWriter(name, options: write)
+            let writer = try openTableWriter(name, options: write)
             var warnings: [MapWarning] = []
             var records = 0
             let start = bytes.baseAddress
@@ -69,7 +69,7 @@ public enum MapBuild {
                                            progress(start.distance(to: at), 2 * bytes.count)
                                        }
                                    })
-            try writer.commit(fingerprint: fingerprint) { fraction in
+            try writer.commit(fingerprint: fingerprint) { (fraction: Double) in
                 progress?(bytes.count + Int(fraction * Double(bytes.count)), 2 * bytes.count)
             }
             progress?(2 * bytes.count, 2 * bytes.count)

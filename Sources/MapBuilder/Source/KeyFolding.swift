@@ -16,6 +16,16 @@ enum KeyFolding {
         for c in key { out.append(c &+ ((c &- 0x41) < 26 ? 0x20 : 0)) }
     }
 
+    /// Appends the folded `key` to `out`.
+    @inline(__always)
+    static func fold(_ key: UnsafeBufferPointer<UInt8>, smtputf8: Bool, appendingTo out: inout [UInt8]) {
+        if smtputf8 && !UTF8Check.isASCII(key) {
+            out.append(contentsOf: casefold(key))
+            return
+        }
+        for c in key { out.append(c &+ ((c &- 0x41) < 26 ? 0x20 : 0)) }
+    }
+
     static func fold(_ key: [UInt8], smtputf8: Bool) -> [UInt8] {
         var out: [UInt8] = []
         key.withUnsafeBufferPointer { fold($0, smtputf8: smtputf8, into: &out) }
