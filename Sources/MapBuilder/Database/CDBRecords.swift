@@ -1,4 +1,4 @@
-import CCDB
+import CBerkeleyDB
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,9 +37,17 @@ struct CDBRecords {
         let keyLength = arena.count - offset
         arena.append(contentsOf: value)
         if nul { arena.append(0) }
-        let hash = arena.withUnsafeBufferPointer { cdb_hash($0.baseAddress! + offset, UInt32(keyLength)) }
+        let hash = arena.withUnsafeBufferPointer { CDBRecords.hash(UnsafeBufferPointer(rebasing: $0[offset..<(offset + keyLength)])) }
         list.append(Record(offset: offset, keyLength: UInt32(keyLength), valueLength: UInt32(value.count + (nul ? 1 : 0)),
                            line: Int32(clamping: line), hash: hash))
+    }
+
+    /// cdb's key hash (tinycdb's `cdb_hash`: h = 5381, then h = (h * 33) ^ byte), inlined.
+    @inline(__always)
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var h: UInt32 = 5381
+        for c in key { h = (h &+ (h << 5)) ^ UInt32(c) }
+        return h
     }
 
     /// Hands `record` the records tinycdb would have kept, in the order they would sit in its
@@ -64,47 +72,54 @@ struct CDBRecords {
                 for i in 0..<n { report(i); try record(key(i), value(i)) }
                 return
             }
-            // First record of each key, by cdb hash; slots hold index + 1.
+            // First record of each key: slots hold hash << 32 | index + 1, so a probe touches
+            // the record (another cache miss) only when the hashes agree.
             var capacity = 16
             while capacity < 2 * n { capacity <<= 1 }
             let mask = capacity - 1
-            var slots = [UInt32](repeating: 0, count: capacity)
+            var table = [UInt64](repeating: 0, count: capacity)
+            let records = list
             /// The index of the first record with record i's key (i itself when it is the first).
-            func first(_ i: Int) -> Int {
-                let r = list[i]
-                var s = Int(r.hash) & mask
+            func first(_ i: Int, _ slots: UnsafeMutablePointer<UInt64>, _ r: UnsafePointer<Record>) -> Int {
+                if i + 16 < n { gw_prefetch(slots + (Int(r[i + 16].hash) & mask)) }
+                let hash = r[i].hash
+                var s = Int(hash) & mask
                 while slots[s] != 0 {
-                    let j = Int(slots[s] - 1)
-                    let o = list[j]
-                    if o.hash == r.hash && o.keyLength == r.keyLength
-                        && memcmp(base + o.offset, base + r.offset, Int(r.keyLength)) == 0 {
+                    let j = Int(truncatingIfNeeded: slots[s] & 0xFFFF_FFFF) - 1
+                    if UInt32(truncatingIfNeeded: slots[s] >> 32) == hash && r[j].keyLength == r[i].keyLength
+                        && memcmp(base + r[j].offset, base + r[i].offset, Int(r[i].keyLength)) == 0 {
                         return j
                     }
                     s = (s + 1) & mask
                 }
-                slots[s] = UInt32(i + 1)
+                slots[s] = UInt64(hash) << 32 | UInt64(i + 1)
                 return i
             }
-            if policy == .warn {
-                // CDB_PUT_INSERT: the first record wins, later ones are refused.
-                for i in 0..<n {
-                    report(i)
-                    if first(i) == i { try record(key(i), value(i)) } else { duplicate(key(i), Int(list[i].line)) }
+            try table.withUnsafeMutableBufferPointer { t in
+                try records.withUnsafeBufferPointer { r in
+                    guard let slots = t.baseAddress, let rp = r.baseAddress else { return }
+                    if policy == .warn {
+                        // CDB_PUT_INSERT: the first record wins, later ones are refused.
+                        for i in 0..<n {
+                            report(i)
+                            if first(i, slots, rp) == i { try record(key(i), value(i)) } else { duplicate(key(i), Int(rp[i].line)) }
+                        }
+                        return
+                    }
+                    // CDB_PUT_REPLACE: each put removes the key's earlier record and appends, so
+                    // a key ends up once, at the position of its last record.
+                    var firstOf = [UInt32](repeating: 0, count: n)
+                    var lastOf = [UInt32](repeating: 0, count: n)
+                    for i in 0..<n {
+                        let f = first(i, slots, rp)
+                        firstOf[i] = UInt32(f)
+                        lastOf[f] = UInt32(i)
+                    }
+                    for i in 0..<n where Int(lastOf[Int(firstOf[i])]) == i {
+                        report(i)
+                        try record(key(i), value(i))
+                    }
                 }
-                return
-            }
-            // CDB_PUT_REPLACE: each put removes the key's earlier record and appends, so a key
-            // ends up once, at the position of its last record.
-            var firstOf = [UInt32](repeating: 0, count: n)
-            var lastOf = [UInt32](repeating: 0, count: n)
-            for i in 0..<n {
-                let f = first(i)
-                firstOf[i] = UInt32(f)
-                lastOf[f] = UInt32(i)
-            }
-            for i in 0..<n where Int(lastOf[Int(firstOf[i])]) == i {
-                report(i)
-                try record(key(i), value(i))
             }
         }
     }

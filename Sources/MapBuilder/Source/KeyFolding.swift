@@ -23,7 +23,12 @@ enum KeyFolding {
             out.append(contentsOf: casefold(key))
             return
         }
-        for c in key { out.append(c &+ ((c &- 0x41) < 26 ? 0x20 : 0)) }
+        // Copy, then lower-case in place: one capacity check instead of one per byte.
+        let start = out.count
+        out.append(contentsOf: key)
+        out.withUnsafeMutableBufferPointer { b in
+            for i in start..<b.count { let c = b[i]; b[i] = c &+ ((c &- 0x41) < 26 ? 0x20 : 0) }
+        }
     }
 
     static func fold(_ key: [UInt8], smtputf8: Bool) -> [UInt8] {
