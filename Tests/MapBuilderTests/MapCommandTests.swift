@@ -176,6 +176,65 @@ final class MapCommandTests: XCTestCase {
         XCTAssertEqual(leftovers, [])
     }
 
+    /// lmdb and cdb through the command line: warnings in each dictionary's words, `query` and
+    /// `dump` printing what postmap prints (`cdb -d` for cdb), mode and skip as for hash, no
+    /// lmdb lock file, and `-i` as postmap: lmdb takes it, cdb refuses.
+    func testLMDBAndCDBBuildQueryDumpAndIncremental() throws {
+        try postmap.requireDictionary("lmdb", package: "postfix-lmdb")
+        try postmap.requireDictionary("cdb", package: "postfix-cdb")
+        for type in [MapType.lmdb, .cdb] {
+            let text = "Usuario1@Example.com OK\nhotmail.com REJECT no gracias\nbad\nhotmail.com DUNNO\nzz 1\n"
+            let src = try write("access-\(type)", text, mode: 0o640)
+            let map = "\(type):\(src)"
+            let build = try gw(["map", "build", map])
+            XCTAssertEqual(build.status, 0, build.stderr)
+            XCTAssertEqual(build.stderr, """
+                \(src):3:4: warning: expected format: key whitespace value
+                \(src):4:1: warning: duplicate entry: "hotmail.com"
+
+                """)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("access-\(type)") }.sorted(),
+                           ["access-\(type)", "access-\(type)" + type.databaseSuffix])
+            let attrs = try FileManager.default.attributesOfItem(atPath: src + type.databaseSuffix)
+            XCTAssertEqual(attrs[.posixPermissions] as? Int, 0o640, "\(type)")
+            XCTAssertEqual(try postmap.query("USUARIO1@example.com", map).value, "OK")
+
+            let keys = "HOTMAIL.COM\nnobody\nusuario1@example.com\n"
+            let ours = try gw(["map", "query", map, "-"], input: keys)
+            let theirs = try postmap.run(["-q", "-", map], input: keys)
+            XCTAssertEqual(ours.stdout, theirs.stdout, "\(type)")
+            XCTAssertEqual(ours.status, 0)
+            XCTAssertEqual(try gw(["map", "query", map, "nobody"]).status, 1)
+
+            let dump = try gw(["map", "dump", map])
+            XCTAssertEqual(dump.status, 0, dump.stderr)
+            if type == .cdb {
+                XCTAssertEqual(dump.stdout.split(separator: "\n").map(String.init), try TinyCDB.dump(src + ".cdb"))
+            } else {
+                XCTAssertEqual(dump.stdout, try postmap.run(["-s", map]).stdout, "byte for byte, in lmdb's key order")
+            }
+
+            let inode1 = try inode(src + type.databaseSuffix)
+            XCTAssertEqual(try gw(["map", "build", map]).status, 0)
+            XCTAssertEqual(try inode(src + type.databaseSuffix), inode1, "\(type): unchanged source, table left alone")
+
+            let add = try gw(["map", "build", "-i", map], input: "A 9\nnew 3\n")
+            if type == .cdb {
+                XCTAssertEqual(try postmap.run(["-i", map], input: "new 3\n").status, 1, "postmap -i cdb: fails too")
+                XCTAssertEqual(add.status, 2)
+                XCTAssertTrue(add.stderr.contains("cannot be updated incrementally"), add.stderr)
+                XCTAssertEqual(try inode(src + type.databaseSuffix), inode1, "the table is left as it was")
+            } else {
+                XCTAssertEqual(add.status, 0, add.stderr)
+                let copy = try write("access-copy", text)
+                _ = try postmap.build("lmdb:\(copy)")
+                _ = try postmap.run(["-i", "lmdb:\(copy)"], input: "A 9\nnew 3\n")
+                XCTAssertEqual(try postmap.dump(map), try postmap.dump("lmdb:\(copy)"))
+                XCTAssertEqual(try postmap.query("new", map).value, "3")
+            }
+        }
+    }
+
     private func inode(_ path: String) throws -> UInt64 {
         try (FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64) ?? 0
     }
