@@ -10,18 +10,25 @@ corpus=fuzz/corpus-run
 mkdir -p "$out" "$corpus"
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*
 
-# The whole ConfigModel module, built with the fuzzer from a snapshot (editing the sources
-# meanwhile cannot break the build). MapBuilder, which it imports, is built first as a plain
-# optimised module against the libdb and libpcre2 system modules.
+# The language module (ConfigModel: model, gateway.conf reader) is built with the fuzzer from a
+# snapshot (editing the sources meanwhile cannot break the build). The modules below it
+# (MapBuilder, Diagnostics, PostfixConfig) are built first as plain optimised modules; nothing
+# above it (compiler, lint, simulate) is linked.
 rm -rf "$out/src" "$out/modules"; mkdir -p "$out/src" "$out/modules"
-cp -R Sources/ConfigModel Sources/MapBuilder Sources/CPCRE2 Sources/CBerkeleyDB "$out/src/"
-mapfile -t mapbuilder < <(find "$out/src/MapBuilder" -name '*.swift' | sort)
+cp -R Sources/ConfigModel Sources/Diagnostics Sources/PostfixConfig Sources/MapBuilder Sources/CPCRE2 \
+    Sources/CBerkeleyDB "$out/src/"
+cmods=(-I "$out/src/CPCRE2" -I "$out/src/CBerkeleyDB" -I "$out/modules")
+objects=()
+lower() {   # lower MODULE: an optimised module and its object file
+    local files; mapfile -t files < <(find "$out/src/$1" -name '*.swift' | sort)
+    swiftc -parse-as-library -O -wmo -module-name "$1" "${cmods[@]}" -emit-module \
+        -emit-module-path "$out/modules/$1.swiftmodule" -c "${files[@]}" -o "$out/modules/$1.o" &&
+    objects+=("$out/modules/$1.o")
+}
 mapfile -t sources < <(find "$out/src/ConfigModel" -name '*.swift' | sort)
-cmods=(-I "$out/src/CPCRE2" -I "$out/src/CBerkeleyDB")
-if ! { swiftc -parse-as-library -O -wmo -module-name MapBuilder "${cmods[@]}" -emit-module \
-           -emit-module-path "$out/modules/MapBuilder.swiftmodule" -c "${mapbuilder[@]}" -o "$out/modules/MapBuilder.o" &&
-       swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ConfigModel "${cmods[@]}" -I "$out/modules" \
-           fuzz/FuzzParser.swift "${sources[@]}" "$out/modules/MapBuilder.o" -lpcre2-8 -ldb -o "$out/fuzz-parser"
+if ! { lower MapBuilder && lower Diagnostics && lower PostfixConfig &&
+       swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ConfigModel "${cmods[@]}" \
+           fuzz/FuzzParser.swift "${sources[@]}" "${objects[@]}" -lpcre2-8 -ldb -o "$out/fuzz-parser"
      } >"$out/build.log" 2>&1; then
     grep -v 'ld.gold: warning' "$out/build.log" >&2
     exit 2

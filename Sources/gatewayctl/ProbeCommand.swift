@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConfigModel
 import SMTPProbe
+import Diagnostics
 
 /// `gatewayctl probe HOST[:PORT]`: the live relay battery against a running server.
 struct Probe: ParsableCommand {
