@@ -33,6 +33,6 @@ struct MapDumpCommand: ParsableCommand {
             MapOutput.failure(error.message)
             throw InputFailure.exitCode
         }
-        Terminal.write(String(decoding: out, as: UTF8.self))
+        Terminal.write(bytes: out)
     }
 }

@@ -235,6 +235,41 @@ final class MapCommandTests: XCTestCase {
         }
     }
 
+    /// Keys and values that are not UTF-8 come back byte for byte, as from postmap: `dump` as
+    /// `postmap -s`, `query` with the key as raw argv bytes and from stdin (lines split at "\n"
+    /// only: a "\r" stays in the key, as postmap reads it).
+    func testNonUTF8KeysAndValuesByteExact() throws {
+        try postmap.requireDictionary("lmdb", package: "postfix-lmdb")
+        try postmap.requireDictionary("cdb", package: "postfix-cdb")
+        let text: [UInt8] = Array("CAF".utf8) + [0xE9] + Array(" v".utf8) + [0xFF, 0x31] + [0x0A]
+            + [0xC3, 0x28] + Array("@x OK\nplain\r v\r\nlatin1 ".utf8) + [0xE9, 0xE8, 0x0A]
+        for type in [MapType.hash, .lmdb, .cdb] {
+            let src = dir.appendingPathComponent("raw-\(type)").path
+            try Data(text).write(to: URL(fileURLWithPath: src))
+            let map = "\(type):\(src)"
+            XCTAssertEqual(try gw(["map", "build", map]).status, 0)
+            if type != .cdb {
+                let ours = try Spawn.runBytes(TestSupport.gatewayctlPath, ["map", "dump", map])
+                let theirs = try Spawn.runBytes(postmap.path, ["-c", postmap.configDir.path, "-s", map])
+                XCTAssertEqual(ours.stdout, theirs.stdout, "dump \(type)")
+                XCTAssertEqual(ours.stdout.count, theirs.stdout.count)
+            }
+            for key: [UInt8] in [Array("caf".utf8) + [0xE9], [0xC3, 0x28] + Array("@X".utf8), Array("LATIN1".utf8)] {
+                let ours = try Spawn.runBytes(TestSupport.gatewayctlPath, arguments: [Array("map".utf8), Array("query".utf8), Array(map.utf8), key])
+                let theirs = try Spawn.runBytes(postmap.path, arguments: [Array("-c".utf8), Array(postmap.configDir.path.utf8),
+                                                                          Array("-q".utf8), key, Array(map.utf8)])
+                XCTAssertEqual(ours.stdout, theirs.stdout, "query \(type) \(key)")
+                XCTAssertEqual(ours.status, theirs.status, "query \(type) \(key)")
+                XCTAssertEqual(ours.status, 0, "query \(type) \(key)")
+            }
+            let keys: [UInt8] = Array("caf".utf8) + [0xE9, 0x0A, 0xC3, 0x28] + Array("@X\nplain\r\nplain\nnone".utf8)
+            let ours = try Spawn.runBytes(TestSupport.gatewayctlPath, ["map", "query", map, "-"], input: keys)
+            let theirs = try Spawn.runBytes(postmap.path, ["-c", postmap.configDir.path, "-q", "-", map], input: keys)
+            XCTAssertEqual(ours.stdout, theirs.stdout, "query - \(type)")
+            XCTAssertEqual(ours.status, 0)
+        }
+    }
+
     private func inode(_ path: String) throws -> UInt64 {
         try (FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64) ?? 0
     }

@@ -78,6 +78,41 @@ final class PostmapDifferentialTests: XCTestCase {
         }
     }
 
+    /// Warnings, with their line numbers, on many random sources (continued lines, comments and
+    /// blank lines inside continuations, CRLF, a last line without newline). Only the warnings
+    /// are compared, so each seed costs one postmap run: GATEWAYCTL_DIFF_SEEDS=3600 for more.
+    func testWarningLineNumbersOnManySeeds() throws {
+        let postmap = try Postmap()
+        defer { postmap.cleanup() }
+        let seeds = UInt64(ProcessInfo.processInfo.environment["GATEWAYCTL_DIFF_SEEDS"] ?? "") ?? 300
+        let dir = try TestSupport.makeTempDir("mapwarn")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("src").path
+        var mismatches = 0
+        for seed in UInt64(1000)..<(1000 + seeds) {
+            var generator = SourceGenerator(seed: seed)
+            let source = generator.source(lines: 60)
+            try Data(source).write(to: URL(fileURLWithPath: path))
+            let flags = seed % 2 == 0 ? ["-w"] : []
+            let theirs = try postmap.build("hash:\(path)", flags: flags).map { normalize($0, dir.path) }
+            let parsed = MapSource.parse(bytes: source, file: path)
+            let resolved = parsed.resolved(options: Self.mapOptions(flags, smtputf8: false))
+            let ours = (parsed.warnings + resolved.warnings).sorted { $0.line < $1.line }.map { normalize($0.postmapText, dir.path) }
+            // The line each warning is located at (file:line:col) is postmap's "line N".
+            let theirLines = theirs.compactMap { text -> Int? in
+                guard let r = text.range(of: ", line ") else { return nil }
+                return Int(text[r.upperBound...].prefix { $0.isNumber })
+            }
+            let ourLines = parsed.warnings.filter { $0.postmapText.contains(", line ") }.map(\.line)
+            if ours != theirs || ourLines != theirLines {
+                mismatches += 1
+                XCTAssertEqual(ours, theirs, "seed \(seed) \(flags)")
+                XCTAssertEqual(ourLines, theirLines, "seed \(seed) \(flags): located lines")
+            }
+        }
+        XCTAssertEqual(mismatches, 0, "of \(seeds) sources")
+    }
+
     /// Above `BuildPlan.bulkThreshold` records the writer sorts (bucket order for hash, key
     /// order for btree) before inserting: duplicates, -r and -w must still behave as postmap.
     func testBulkSortedBuildsMatchPostmap() throws {

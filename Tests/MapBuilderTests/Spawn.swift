@@ -26,6 +26,11 @@ enum Spawn {
 
     /// As `run`, with stdin, stdout and stderr as raw bytes.
     static func runBytes(_ path: String, _ args: [String], input: [UInt8] = []) throws -> BytesResult {
+        try runBytes(path, arguments: args.map { Array($0.utf8) }, input: input)
+    }
+
+    /// As `runBytes`, with arguments as raw bytes (a key that is not UTF-8).
+    static func runBytes(_ path: String, arguments args: [[UInt8]], input: [UInt8] = []) throws -> BytesResult {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spawn-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -41,7 +46,12 @@ enum Spawn {
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
-        let argv = ([path] + args).map { strdup($0) } + [nil]
+        let argv = ([Array(path.utf8)] + args).map { bytes -> UnsafeMutablePointer<CChar>? in
+            let p = malloc(bytes.count + 1)!.assumingMemoryBound(to: CChar.self)
+            for (i, b) in bytes.enumerated() { p[i] = CChar(bitPattern: b) }
+            p[bytes.count] = 0
+            return p
+        } + [nil]
         defer { argv.forEach { free($0) } }
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
