@@ -131,7 +131,10 @@ final class PostmapDifferentialTests: XCTestCase {
         let postmap = try Postmap(smtputf8: true)
         defer { postmap.cleanup() }
         try Self.requireLMDBAndCDB(postmap)
+        // A NUL then invalid bytes: postmap keeps the line when it is ASCII up to the NUL (its
+        // allascii() stops there) and drops it when not (valid_utf8_string() reads past it).
         let fixed = Array("STRAßE@x OK\nΣΑΣ@x ok2\nİx y\nﬁle z\nabc\u{e9} v\n".utf8) + [0xFF, 0xFE, 0x20, 0x62, 0x0A]
+            + Array("nul v".utf8) + [0x00, 0xFF, 0x0A] + Array("caf\u{e9} w".utf8) + [0x00, 0xFF, 0x0A]
         for type in [MapType.hash, .lmdb, .cdb] {
             try compare(fixed, type: type, flags: [], postmap: postmap, label: "utf8 fixed \(type)", smtputf8: true, queries: true)
             for seed in UInt64(100)...105 {

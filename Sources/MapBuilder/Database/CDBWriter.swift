@@ -88,8 +88,9 @@ public final class CDBWriter: MapWriter {
             try file.commit(mode: options.mode, owner: options.owner, xattrs: xattrs)
             finished = true
         } catch {
+            let explained = DiskSpace.explain(error, near: file.temp)
             abort()
-            throw error
+            throw explained
         }
     }
 

@@ -106,8 +106,9 @@ public final class LMDBWriter: MapWriter {
             try file.commit(mode: options.mode, owner: options.owner, xattrs: xattrs)
             finished = true
         } catch {
+            let explained = DiskSpace.explain(error, near: file.temp)
             abort()
-            throw error
+            throw explained
         }
     }
 
