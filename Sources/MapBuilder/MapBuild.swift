@@ -65,10 +65,15 @@ public enum MapBuild {
                                    record: { key, value, line in
                                        try writer.append(key: key, value: value, line: line)
                                        records += 1
-                                       if records & 0xFFFF == 0, let progress, let start, let at = key.baseAddress {
-                                           progress(start.distance(to: at), 2 * bytes.count)
+                                       if records & 0xFFFF == 0, let start, let at = key.baseAddress,
+                                          at >= start, at < start + bytes.count {
+                                           let done = start.distance(to: at)
+                                           progress?(done, 2 * bytes.count)
+                                           // The writer holds its own copy of every record.
+                                           source.release(before: done - (1 << 20))
                                        }
                                    })
+            source.release(before: bytes.count)
             try writer.commit(fingerprint: fingerprint) { (fraction: Double) in
                 progress?(bytes.count + Int(fraction * Double(bytes.count)), 2 * bytes.count)
             }
