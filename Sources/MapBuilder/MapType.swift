@@ -43,6 +43,16 @@ public enum MapType: String, Sendable, CaseIterable {
         }
     }
 
+    /// How the dictionary names the table `path` in its duplicate-entry warning: dict_db its
+    /// file (`FILE.db`), dict_lmdb `lmdb:FILE`, dict_cdb the source path.
+    public func duplicateWarningName(_ path: String) -> String {
+        switch self {
+        case .lmdb: return "lmdb:\(path)"
+        case .cdb: return path
+        default: return path + databaseSuffix
+        }
+    }
+
     /// The Debian package that adds this dictionary type to Postfix (a dynamicmaps.cf entry),
     /// or nil when the `postfix` package itself has it.
     public var debianPackage: String? {

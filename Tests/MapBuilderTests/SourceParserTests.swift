@@ -49,5 +49,9 @@ final class SourceParserTests: XCTestCase {
         XCTAssertEqual(table.lookup("a@x")?.value, "OK")
         XCTAssertEqual(table.warnings.map(\.postmapText), ["m.db: duplicate entry: \"a@x\""])
         XCTAssertEqual(source.resolved(options: MapOptions(duplicates: .replace)).lookup("A@X")?.value, "REJECT")
+        // Each dictionary names the table its own way (the differential tests hold the writers to it).
+        XCTAssertEqual(source.resolved(type: .lmdb).warnings.map(\.postmapText), ["lmdb:m: duplicate entry: \"a@x\""])
+        XCTAssertEqual(source.resolved(type: .cdb).warnings.map(\.postmapText), ["m: duplicate entry: \"a@x\""])
+        XCTAssertEqual(source.resolved(type: .btree).warnings.map(\.postmapText), ["m.db: duplicate entry: \"a@x\""])
     }
 }

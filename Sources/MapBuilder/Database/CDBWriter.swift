@@ -70,7 +70,7 @@ public final class CDBWriter: MapWriter {
             let source = options.sourceFile ?? name.path
             try records.emit(policy: options.map.duplicates, progress: progress,
                              duplicate: { key, line in
-                                 warnings.append(DuplicateWarning.make(key, line: line, source: source, table: name.path))
+                                 warnings.append(DuplicateWarning.make(key, line: line, source: source, table: MapType.cdb.duplicateWarningName(name.path)))
                              },
                              record: { k, v in
                                  if cdb_make_add(maker, k.baseAddress, UInt32(k.count), v.baseAddress, UInt32(v.count)) != 0 {

@@ -148,7 +148,7 @@ public final class LMDBWriter: MapWriter {
                memcmp(p, kb, k.count) == 0 {
                 if policy == .warn {
                     warnings.append(DuplicateWarning.make(k, line: line, source: options.sourceFile ?? name.path,
-                                                          table: "lmdb:\(name.path)"))
+                                                          table: MapType.lmdb.duplicateWarningName(name.path)))
                 }
                 return
             }
