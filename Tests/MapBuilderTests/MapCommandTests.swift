@@ -270,6 +270,29 @@ final class MapCommandTests: XCTestCase {
         }
     }
 
+    /// Damaged lmdb and cdb files are refused with exit 2 and a message, never a crash: empty,
+    /// garbage, and truncated (lmdb maps the file: pages past its end would be a SIGBUS).
+    func testDamagedLMDBAndCDBTablesAreRefused() throws {
+        var text = ""
+        for i in 0..<3000 { text += "user\(i)@example.com OK\n" }
+        for type in [MapType.lmdb, .cdb] {
+            let src = try write("good-\(type)", text)
+            XCTAssertEqual(try gw(["map", "build", "\(type):\(src)"]).status, 0)
+            let good = try Data(contentsOf: URL(fileURLWithPath: src + type.databaseSuffix))
+            var rng = SplitMix64(seed: 5)
+            let garbage = Data((0..<3000).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            for (label, bytes) in [("empty", Data()), ("garbage", garbage), ("truncated", good.prefix(good.count / 2))] {
+                let path = dir.appendingPathComponent("\(label)-\(type)").path
+                try bytes.write(to: URL(fileURLWithPath: path + type.databaseSuffix))
+                for args in [["map", "dump", "\(type):\(path)"], ["map", "query", "\(type):\(path)", "user1@example.com"]] {
+                    let r = try gw(args)
+                    XCTAssertEqual(r.status, 2, "\(label) \(args): \(r.stderr)")
+                    XCTAssertTrue(r.stderr.hasPrefix("gatewayctl: error: "), "\(label) \(args): \(r.stderr)")
+                }
+            }
+        }
+    }
+
     private func inode(_ path: String) throws -> UInt64 {
         try (FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64) ?? 0
     }

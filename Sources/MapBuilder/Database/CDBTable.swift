@@ -10,24 +10,26 @@ final class CDBTable {
     private let path: String
     private var fd: Int32
     private let db: UnsafeMutablePointer<cdb>
+    /// Set once cdb_init succeeded: only then does deinit owe a cdb_free.
+    private var mapped = false
 
     init(path: String) throws {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SystemError.io(errno, "open database", path) }
         db = .allocate(capacity: 1)
+        // From here on a throw runs deinit, which closes and frees.
         if cdb_init(db, fd) != 0 {
             let code = errno
-            close(fd)
-            db.deallocate()
             // tinycdb: EPROTO for a file too short to hold cdb's 2048-byte table of tables.
             if code == EPROTO { throw MapError(.database, "open database \(path): not a cdb file") }
             throw SystemError.io(code, "open database", path)
         }
+        mapped = true
     }
 
     deinit {
-        cdb_free(db)
+        if mapped { cdb_free(db) }
         close(fd)
         db.deallocate()
     }

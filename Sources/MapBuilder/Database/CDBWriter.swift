@@ -41,12 +41,9 @@ public final class CDBWriter: MapWriter {
         fd = open(file.temp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, options.mode & 0o600)
         guard fd >= 0 else { throw SystemError.io(errno, "create", file.temp) }
         maker = .allocate(capacity: 1)
+        // From here on a throw runs deinit: abort() closes and discards, deinit frees `maker`.
         if cdb_make_start(maker, fd) != 0 {
-            let code = errno
-            close(fd)
-            file.discard()
-            maker.deallocate()
-            throw SystemError.io(code, "start", file.temp)
+            throw SystemError.io(errno, "start", file.temp)
         }
         records.reserve(entries: options.expectedEntries, bytes: options.expectedBytes)
     }

@@ -19,17 +19,34 @@ final class LMDBTable {
         var rc = mdb_env_create(&handle)
         guard rc == 0, let handle else { throw LMDB.error(rc, "open database", path) }
         rc = mdb_env_open(handle, path, UInt32(MDB_NOSUBDIR | MDB_NOLOCK | MDB_RDONLY), 0)
+        if rc == 0 && LMDBTable.isTruncated(handle, path: path) {
+            mdb_env_close(handle)
+            throw MapError(.database, "open database \(path): damaged lmdb file (shorter than its pages)")
+        }
         if rc == 0 { rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn) }
         if rc == 0 { rc = mdb_dbi_open(txn, nil, 0, &dbi) }
         if rc != 0 {
+            // A throw from here runs deinit: leave it nothing to release twice.
             if let txn { mdb_txn_abort(txn) }
+            txn = nil
             mdb_env_close(handle)
-            if rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH {
+            // An empty file: lmdb finds no meta page and, read-only, says EBADF.
+            if rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == EBADF {
                 throw MapError(.database, "open database \(path): not an lmdb file")
             }
             throw LMDB.error(rc, "open database", path)
         }
         env = handle
+    }
+
+    /// lmdb maps the file and trusts its meta page: pages past the end of a truncated file
+    /// would be a SIGBUS at the first read, so the size is checked first.
+    private static func isTruncated(_ env: OpaquePointer, path: String) -> Bool {
+        var info = MDB_envinfo()
+        var ms = MDB_stat()
+        var st = stat()
+        guard mdb_env_info(env, &info) == 0, mdb_env_stat(env, &ms) == 0, stat(path, &st) == 0 else { return true }
+        return Int(st.st_size) < (info.me_last_pgno + 1) * Int(ms.ms_psize)
     }
 
     deinit {

@@ -48,8 +48,8 @@ public final class LMDBWriter: MapWriter {
         // MDB_NOSYNC: AtomicFile fsyncs the finished file once, before its rename.
         rc = mdb_env_open(handle, file.temp, UInt32(MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC), options.mode & 0o600)
         if rc != 0 {
+            // deinit (a throw from a fully initialised class runs it) discards the temp file.
             mdb_env_close(handle)
-            file.discard()
             throw LMDB.error(rc, "open", file.temp)
         }
         env = handle
