@@ -75,7 +75,7 @@ struct CDBRecords {
             // First record of each key: slots hold hash << 32 | index + 1, so a probe touches
             // the record (another cache miss) only when the hashes agree.
             var capacity = 16
-            while capacity < 2 * n { capacity <<= 1 }
+            while capacity < n + n / 2 { capacity <<= 1 }
             let mask = capacity - 1
             var table = [UInt64](repeating: 0, count: capacity)
             let records = list
