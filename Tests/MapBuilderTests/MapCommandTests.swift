@@ -270,6 +270,17 @@ final class MapCommandTests: XCTestCase {
         }
     }
 
+    /// A `-w` cdb table keeps every duplicate record: `map dump` lists them all (as `cdb -d`),
+    /// `MapReader.dump()` (what lint reads) only the ones a lookup can return.
+    func testCDBDuplicatesKeptByDashW() throws {
+        let src = try write("dupw", "a 1\nA 2\nb 3\n")
+        XCTAssertEqual(try gw(["map", "build", "-w", "cdb:\(src)"]).status, 0)
+        XCTAssertEqual(try gw(["map", "dump", "cdb:\(src)"]).stdout, "a\t1\na\t2\nb\t3\n")
+        XCTAssertEqual(try gw(["map", "query", "cdb:\(src)", "A"]).stdout, "1\n")
+        let dump = try MapReader.open(MapName(type: .cdb, path: src)).dump()
+        XCTAssertEqual(dump.map { "\($0.key)=\($0.value)" }, ["a=1", "b=3"])
+    }
+
     /// Damaged lmdb and cdb files are refused with exit 2 and a message, never a crash: empty,
     /// garbage, and truncated (lmdb maps the file: pages past its end would be a SIGBUS).
     func testDamagedLMDBAndCDBTablesAreRefused() throws {

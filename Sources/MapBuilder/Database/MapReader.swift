@@ -131,10 +131,13 @@ public final class MapReader {
         }
     }
 
-    /// All records as strings, in database order.
+    /// All records as strings, in database order: the entries a lookup can return (of the
+    /// duplicates a `-w` cdb build kept, only the first, which is the one cdb finds).
     public func dump() throws -> [(key: String, value: String)] {
         var out: [(key: String, value: String)] = []
+        var seen = Set<[UInt8]>()
         try forEach { k, v in
+            if cdb != nil && !seen.insert(Array(k)).inserted { return }
             out.append((String(decoding: k, as: UTF8.self), String(decoding: v, as: UTF8.self)))
         }
         return out
