@@ -13,12 +13,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: Debian's libdb-dev, liblmdb-dev, libcdb-dev (tinycdb) and libpcre2-dev.
+        // System libraries: Debian's libdb-dev, liblmdb-dev, libcdb-dev (tinycdb), libpcre2-dev
+        // and libssl-dev.
         .systemLibrary(name: "CBerkeleyDB", path: "Sources/CBerkeleyDB"),
         .systemLibrary(name: "CLMDB", path: "Sources/CLMDB", providers: [.apt(["liblmdb-dev"])]),
         .systemLibrary(name: "CCDB", path: "Sources/CCDB", providers: [.apt(["libcdb-dev"])]),
         .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", pkgConfig: "libpcre2-8",
                        providers: [.apt(["libpcre2-dev"])]),
+        // Debian's libssl-dev: STARTTLS in `probe` on the plain POSIX socket (no swift-nio-ssl).
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
 
         // Lookup tables: postmap-compatible sources, Berkeley DB, lmdb, cdb, regex tables. No model, no terminal I/O.
         .target(name: "MapBuilder", dependencies: ["CBerkeleyDB", "CLMDB", "CCDB", "CPCRE2"]),
@@ -43,7 +47,7 @@ let package = Package(
                                              "Simulate", "MapBuilder"]),
 
         // SMTP client on POSIX sockets and the live relay-test battery (`probe`). No model.
-        .target(name: "SMTPProbe"),
+        .target(name: "SMTPProbe", dependencies: ["COpenSSL"]),
 
         // The command line: arguments, printing, colours, exit codes.
         .executableTarget(name: "gatewayctl", dependencies: [

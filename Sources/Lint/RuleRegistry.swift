@@ -26,6 +26,8 @@ public enum RuleRegistry {
         ServiceListenAddressRule(),
         ServicePortConflictRule(),
         PublicServiceRule(),
+        ClamdTCPWithoutClientRule(),
+        PlatformPathRule(),
         // Postfix configurations (GWx0xx)
         OpenRelayRule(),
         RelayGuardMissingRule(),
@@ -43,8 +45,10 @@ public enum RuleRegistry {
         DNSBeforeLocalRule(),
         RBLReplyFilterRule(),
         UnknownParameterRule(),
+        ObsoleteParameterRule(),
         MapSourceWarningRule(),
         MapDatabaseStaleRule(),
+        MapOutsideTreeRule(),
         RegexTableRule(),
         UnescapedDotInIPPatternRule(),
         PostfixSyntaxRule(),
@@ -54,6 +58,9 @@ public enum RuleRegistry {
         OverrideShadowsMainRule(),
         CompatibilityLevelRule(),
         AmavisWiringRule(),
+        ContentFilterToReinjectionRule(),
+        DeadDNSBLRule(),
+        DomainListAsIPListRule(),
         PostgreyPortRule(),
         LoopbackWithoutInterfaceRule(),
         ClamAVUnknownOptionRule(),
@@ -62,6 +69,13 @@ public enum RuleRegistry {
         ClamAVScanLimitRule(),
         FreshclamNotifyClamdRule(),
         FreshclamObsoleteMirrorRule(),
+        ContentFilterFailsOpenRule(),
+        ClamdTCPUnusedRule(),
+        CostBeforeUnlistedRecipientRule(),
+        PolicydWeightDNSBLRule(),
+        AmavisAdminRouteRule(),
+        PlatformPathMismatchRule(),
+        ScannerGroupRule(),
     ]
 
     /// Rules over gateway.conf.

@@ -9,6 +9,12 @@ public struct TableReference: Sendable {
     public var span: SourceSpan?
     public var parameter: String
     public var scope: ParameterScope
+
+    /// An aliases(5) table (`name: value`, built by postalias/newaliases), not a postmap source.
+    public var isAliasTable: Bool { parameter == "alias_maps" || parameter == "alias_database" }
+
+    /// The file part of the reference (`/etc/postfix/helo_access`).
+    public var path: String { String(reference.dropFirst(type.count + 1)) }
 }
 
 extension PostfixConfigSet {
@@ -20,7 +26,7 @@ extension PostfixConfigSet {
         var out: [TableReference] = []
         var seen = Set<String>()
         func scan(_ scope: ParameterScope, _ names: [String]) {
-            for name in names {
+            for name in names where !Self.isCacheParameter(name) {
                 for item in scope.list(name) {
                     var text = PostfixList.ungroup(item.text)
                     while text.hasPrefix("proxy:") { text = String(text.dropFirst(6)) }
@@ -38,6 +44,12 @@ extension PostfixConfigSet {
             scan(parameters(for: s), s.overrides.map(\.name))
         }
         return out
+    }
+
+    /// Databases Postfix's daemons write themselves (TLS session caches, the address
+    /// verification and postscreen caches): no source to lint, no .db to build.
+    static func isCacheParameter(_ name: String) -> Bool {
+        name.hasSuffix("_cache_database") || name.hasSuffix("_cache_map") || name == "address_verify_map"
     }
 
     /// The tables behind `tableReferences`, read through the run's cache.
