@@ -1,3 +1,4 @@
+import FileLayer
 import Foundation
 import PostfixConfig
 import ConfigModel
@@ -80,12 +81,12 @@ public enum LintTarget {
                 let isMain = name.hasPrefix("main.cf")
                 let mainPath = isMain ? path : PostfixConfigSet.joinPath(root, "main.cf")
                 let masterPath = isMain ? PostfixConfigSet.joinPath(root, "master.cf") : path
-                guard let mainBytes = fm.contents(atPath: mainPath) ?? (isMain ? nil : Data()) else {
+                guard let mainBytes = (try? FileLayer.read(mainPath)) ?? (isMain ? nil : []) else {
                     result.unreadable.append(path)
                     continue
                 }
-                let master = fm.contents(atPath: masterPath).map { MasterCf(file: masterPath, bytes: Array($0)) }
-                let mainCf = MainCf(file: mainPath, bytes: Array(mainBytes))
+                let master = (try? FileLayer.read(masterPath)).map { MasterCf(file: masterPath, bytes: $0) }
+                let mainCf = MainCf(file: mainPath, bytes: mainBytes)
                 var c = PostfixConfigSet(root: root, mainCf: mainCf, masterCf: master,
                                          version: version ?? mainCf.declaredVersion ?? PostfixVersion(3, 7))
                 c.hasMainCf = isMain || fm.fileExists(atPath: mainPath)
@@ -115,8 +116,8 @@ public enum LintTarget {
                 return try? PostfixConfigSet.load(directory: dir, version: version)
             }
             if fm.fileExists(atPath: PostfixConfigSet.joinPath(dir, "master.cf")) {
-                let master = fm.contents(atPath: PostfixConfigSet.joinPath(dir, "master.cf")).map {
-                    MasterCf(file: PostfixConfigSet.joinPath(dir, "master.cf"), bytes: Array($0))
+                let master = (try? FileLayer.read(PostfixConfigSet.joinPath(dir, "master.cf"))).map {
+                    MasterCf(file: PostfixConfigSet.joinPath(dir, "master.cf"), bytes: $0)
                 }
                 var c = PostfixConfigSet(root: dir, mainCf: MainCf(file: PostfixConfigSet.joinPath(dir, "main.cf"), text: ""),
                                          masterCf: master, version: version ?? PostfixVersion(3, 7))

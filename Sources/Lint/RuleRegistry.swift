@@ -76,6 +76,14 @@ public enum RuleRegistry {
         AmavisAdminRouteRule(),
         PlatformPathMismatchRule(),
         ScannerGroupRule(),
+        // postscreen and STARTTLS (issue 14)
+        PostscreenHelpersRule(),
+        PostscreenAllowsWorldRule(),
+        PostscreenTLSOldNameRule(),
+        TLSEncryptOnPort25Rule(),
+        TLSCertificateFilesRule(),
+        PostscreenReplyFilterRule(),
+        PostscreenCachePathRule(),
     ]
 
     /// Rules over gateway.conf.

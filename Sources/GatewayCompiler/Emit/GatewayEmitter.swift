@@ -45,6 +45,7 @@ public enum GatewayEmitter {
             try PacketFilterEmitter.emit(gateway, ctx),
             try HostSetupEmitter.emit(gateway, ctx),
         ]
+        files += try PostscreenEmitter.files(gateway, ctx) + TLSEmitter.files(gateway, ctx)
         return EmittedTree(platform: gateway.identity.platform, files: files.compactMap { $0 },
                            restrictions: plan, paths: paths)
     }
