@@ -13,8 +13,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: Debian's libdb-dev, libpcre2-dev and libssl-dev.
+        // System libraries: Debian's libdb-dev, liblmdb-dev, libcdb-dev (tinycdb), libpcre2-dev
+        // and libssl-dev.
         .systemLibrary(name: "CBerkeleyDB", path: "Sources/CBerkeleyDB"),
+        .systemLibrary(name: "CLMDB", path: "Sources/CLMDB", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CCDB", path: "Sources/CCDB", providers: [.apt(["libcdb-dev"])]),
         .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", pkgConfig: "libpcre2-8",
                        providers: [.apt(["libpcre2-dev"])]),
         // Debian's libssl-dev: STARTTLS in `probe` on the plain POSIX socket (no swift-nio-ssl).
@@ -26,8 +29,8 @@ let package = Package(
         .systemLibrary(name: "CFileLayer", path: "Sources/CFileLayer"),
         .target(name: "FileLayer", dependencies: ["CFileLayer"]),
 
-        // Lookup tables: postmap-compatible sources, Berkeley DB, regex tables. No model, no terminal I/O.
-        .target(name: "MapBuilder", dependencies: ["CBerkeleyDB", "CPCRE2", "FileLayer"]),
+        // Lookup tables: postmap-compatible sources, Berkeley DB, lmdb, cdb, regex tables. No model, no terminal I/O.
+        .target(name: "MapBuilder", dependencies: ["CBerkeleyDB", "CLMDB", "CCDB", "CPCRE2", "FileLayer"]),
 
         // Layers, lowest first; a module imports only modules listed above it
         // (scripts/module-graph.sh prints the graph and fails on a cycle or an upward arrow).

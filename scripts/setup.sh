@@ -6,7 +6,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 packages=(
   libdb-dev libpcre2-dev db-util             # MapBuilder: Berkeley DB and PCRE2
+  liblmdb-dev libcdb-dev                     # MapBuilder: lmdb and cdb (tinycdb) tables
   postfix postfix-pcre                       # the oracle: postmap, postconf, postfix, smtpd, smtp-sink
+  postfix-lmdb postfix-cdb tinycdb           # postmap lmdb:/cdb:, and `cdb -d` to list a cdb file
   clamav clamav-daemon clamav-freshclam      # clamconf, clamd, sigtool
   spamassassin amavisd-new                   # spamassassin --lint, amavisd-new
   postgrey policyd-weight                    # policy services

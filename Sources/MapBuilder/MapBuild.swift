@@ -62,7 +62,7 @@ public enum MapBuild {
                                         owner: (source.info.st_uid, source.info.st_gid),
                                         expectedEntries: countLines(bytes), expectedBytes: bytes.count)
             if geteuid() != 0 { write.owner = nil }
-            let writer = try BerkeleyDBWriter(name, options: write)
+            let writer = try openTableWriter(name, options: write)
             var warnings: [MapWarning] = []
             var records = 0
             let start = bytes.baseAddress
@@ -71,11 +71,16 @@ public enum MapBuild {
                                    record: { key, value, line in
                                        try writer.append(key: key, value: value, line: line)
                                        records += 1
-                                       if records & 0xFFFF == 0, let progress, let start, let at = key.baseAddress {
-                                           progress(start.distance(to: at), 2 * bytes.count)
+                                       if records & 0xFFFF == 0, let start, let at = key.baseAddress,
+                                          at >= start, at < start + bytes.count {
+                                           let done = start.distance(to: at)
+                                           progress?(done, 2 * bytes.count)
+                                           // The writer holds its own copy of every record.
+                                           source.release(before: done - (1 << 20))
                                        }
                                    })
-            try writer.commit(fingerprint: fingerprint) { fraction in
+            source.release(before: bytes.count)
+            try writer.commit(fingerprint: fingerprint) { (fraction: Double) in
                 progress?(bytes.count + Int(fraction * Double(bytes.count)), 2 * bytes.count)
             }
             progress?(2 * bytes.count, 2 * bytes.count)

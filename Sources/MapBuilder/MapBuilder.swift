@@ -1,11 +1,13 @@
 /// Lookup tables the way Postfix reads them: postmap-compatible source parsing, Berkeley DB
-/// hash/btree writers and readers, pcre/regexp tables. Knows nothing of gateway.conf and does
+/// hash/btree, lmdb and cdb writers and readers, pcre/regexp tables. Knows nothing of gateway.conf and does
 /// no terminal I/O: problems come back as `MapWarning` values (file, line, column, message,
 /// plus `postmapText`, the exact line postmap would log).
 ///
 /// Public API
 /// - `MapName(parsing: "hash:/etc/postfix/access")`, `MapType` (.hash .btree .cdb .lmdb .pcre
-///   .regexp), `name.databasePath` (`FILE.db`).
+///   .regexp), `name.databasePath` (`FILE.db`, `FILE.lmdb`, `FILE.cdb`). Per type:
+///   `databaseSuffix`, `needsBuiltFile`, `needsBerkeleyDB`, `writesNulByDefault` (not cdb),
+///   `supportsIncrementalUpdate` (not cdb), `debianPackage` (postfix-lmdb, postfix-cdb).
 /// - `MapOptions(foldCase:smtputf8:duplicates:nul:)`: postmap's `-f`, SMTPUTF8 casefold,
 ///   `DuplicatePolicy` (.warn default, .ignore `-w`, .replace `-r`), `NulTermination`
 ///   (.auto default, .always `-N`, .never `-n`).
@@ -23,8 +25,9 @@
 ///   what it must be, so a caller can tell a stale table by content.
 /// - Streaming writer: `let w = try openMapWriter(name, options: MapWriteOptions(...))`,
 ///   `try w.append(key:value:line:)` (String or bytes), `try w.commit()` (or `w.abort()`);
-///   `w.warnings`. `BerkeleyDBWriter` is the hash/btree backend; cdb/lmdb plug in behind
-///   `MapWriter`. Nothing appears at the target until `commit` renames the fsynced temp file.
+///   `w.warnings`. Backends: `BerkeleyDBWriter` (hash/btree), `LMDBWriter` (sorted bulk load
+///   with MDB_APPEND), `CDBWriter` (tinycdb, byte-identical to postmap's file). Nothing appears
+///   at the target until `commit` renames the fsynced temp file.
 /// - Reading: `let r = try MapReader.open(name, options:)`; `try r.lookup("key")` -> String?
 ///   (folded, NUL-tolerant as Postfix), `try r.dump()` / `r.forEach { key, value in }`.
 /// - Regex tables: `RegexTable.parse(contentsOf: path, flavor: .pcre | .regexp)` or

@@ -12,8 +12,11 @@ extension MapBuild {
     /// Existing keys win unless `options.map.duplicates` is `.replace`, as with postmap.
     public static func update(_ name: MapName, input: [UInt8], options: MapBuildOptions = MapBuildOptions(),
                               inputName: String = "stdin") throws -> MapBuildResult {
-        guard name.type == .hash || name.type == .btree else {
-            throw MapError(.unsupportedType, "\(name.type.rawValue): incremental updates need a hash or btree table")
+        guard name.type.supportsIncrementalUpdate else {
+            if name.type == .cdb {
+                throw MapError(.unsupportedType, "\(name): a cdb table cannot be updated incrementally (postmap -i fails too): rebuild it from its source")
+            }
+            throw MapError(.unsupportedType, "\(name.type.rawValue): incremental updates need a hash, btree or lmdb table")
         }
         var existing: [(key: [UInt8], value: [UInt8])] = []
         var write = MapWriteOptions(map: options.map, sourceFile: inputName)
@@ -27,7 +30,7 @@ extension MapBuild {
             if geteuid() == 0 { write.owner = (st.st_uid, st.st_gid) }
         }
         write.expectedEntries = existing.count + input.count / 24
-        let writer = try BerkeleyDBWriter(name, options: write)
+        let writer = try openTableWriter(name, options: write)
         for record in existing { try writer.append(key: record.key, value: record.value, line: 0) }
         var warnings: [MapWarning] = []
         var folded: [UInt8] = []

@@ -5,7 +5,7 @@ import MapBuilder
 struct MapBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Build FILE.db from FILE for each table (postmap's format, warnings and flags); check pcre/regexp tables.",
+        abstract: "Build FILE.db, FILE.lmdb or FILE.cdb from FILE for each table (postmap's format, warnings and flags); check pcre/regexp tables.",
         discussion: """
         pcre: and regexp: tables are not built (Postfix reads them as they are): they are compiled \
         and their warnings reported, nothing is written.
@@ -24,13 +24,13 @@ struct MapBuildCommand: ParsableCommand {
     @Flag(name: .customShort("r"), help: "Last duplicate wins, silently.")
     var replace = false
 
-    @Flag(name: .customShort("w"), help: "First duplicate wins, silently.")
+    @Flag(name: .customShort("w"), help: "First duplicate wins, silently (cdb: every duplicate is stored, lookups find the first).")
     var ignoreDuplicates = false
 
     @Flag(name: .long, help: "Rebuild even when the table is up to date.")
     var force = false
 
-    @Flag(name: .customShort("i"), help: "Incremental: add records read from stdin to the (one) table.")
+    @Flag(name: .customShort("i"), help: "Incremental: add records read from stdin to the (one) table (not cdb, which is rebuilt whole).")
     var incremental = false
 
     @Flag(name: .long, help: "Exit 1 when there is any warning.")
@@ -41,7 +41,7 @@ struct MapBuildCommand: ParsableCommand {
 
     func validate() throws {
         if incremental && (maps.count != 1 || maps.contains { !$0.type.isIndexed }) {
-            throw ValidationError("-i takes exactly one hash or btree TYPE:FILE")
+            throw ValidationError("-i takes exactly one hash, btree or lmdb TYPE:FILE")
         }
     }
 

@@ -7,8 +7,8 @@ struct MapCommand: ParsableCommand {
         commandName: "map",
         abstract: "Build, query and dump Postfix lookup tables (postmap-compatible).",
         discussion: """
-        Tables are named TYPE:FILE as in main.cf (hash, btree; pcre and regexp for query). \
-        A bare FILE means hash:FILE.
+        Tables are named TYPE:FILE as in main.cf (hash, btree, lmdb, cdb; pcre and regexp for \
+        query). A bare FILE means hash:FILE.
         """,
         subcommands: [MapBuildCommand.self, MapQueryCommand.self, MapDumpCommand.self])
 }

@@ -5,7 +5,7 @@ import MapBuilder
 struct MapDumpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dump",
-        abstract: "Print every KEY<TAB>VALUE of a built table, in database order.",
+        abstract: "Print every KEY<TAB>VALUE of a built table, in database order (cdb: file order, duplicates of a -w build included).",
         discussion: "Exit status: 0 printed, 2 the table could not be read, 64 usage error.")
 
     @OptionGroup var semantics: MapSemanticsOptions
@@ -33,6 +33,6 @@ struct MapDumpCommand: ParsableCommand {
             MapOutput.failure(error.message)
             throw InputFailure.exitCode
         }
-        Terminal.write(String(decoding: out, as: UTF8.self))
+        Terminal.write(bytes: out)
     }
 }

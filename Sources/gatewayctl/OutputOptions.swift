@@ -55,19 +55,26 @@ enum Terminal {
 
     static func write(_ s: String) { writeAll(1, s) }
 
+    /// Bytes as they are (table keys and values need not be UTF-8: no U+FFFD).
+    static func write(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { writeAll(1, $0) }
+    }
+
     static func error(_ s: String) { writeAll(2, s.hasSuffix("\n") ? s : s + "\n") }
 
     /// Unbuffered full write; output is assembled in memory first, so one syscall usually suffices.
     static func writeAll(_ fd: Int32, _ s: String) {
         var s = s
-        s.withUTF8 { buf in
-            guard let base = buf.baseAddress else { return }
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, base + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue } else { return } }
-                off += n
-            }
+        s.withUTF8 { writeAll(fd, $0) }
+    }
+
+    static func writeAll(_ fd: Int32, _ buf: UnsafeBufferPointer<UInt8>) {
+        guard let base = buf.baseAddress else { return }
+        var off = 0
+        while off < buf.count {
+            let n = Glibc.write(fd, base + off, buf.count - off)
+            if n < 0 { if errno == EINTR { continue } else { return } }
+            off += n
         }
     }
 }

@@ -7,18 +7,32 @@ import Glibc
 #endif
 
 /// SIGKILL `gatewayctl map build` at random moments, many times: the target must always be the
-/// complete old table or the complete new one, readable by postmap, never a mix.
+/// complete old table or the complete new one, readable by postmap, never a mix; for hash, lmdb
+/// and cdb.
 final class KillDuringBuildTests: XCTestCase {
     static let entries = 40_000
     static let kills = 30
 
     func testKilledBuildsLeaveOldOrNewTable() throws {
+        try killBuilds(.hash)
+    }
+
+    func testKilledLMDBBuildsLeaveOldOrNewTable() throws {
+        try killBuilds(.lmdb)
+    }
+
+    func testKilledCDBBuildsLeaveOldOrNewTable() throws {
+        try killBuilds(.cdb)
+    }
+
+    private func killBuilds(_ type: MapType) throws {
         let postmap = try Postmap()
         defer { postmap.cleanup() }
+        if let package = type.debianPackage { try postmap.requireDictionary(type.rawValue, package: package) }
         let dir = try TestSupport.makeTempDir("mapkill")
         defer { try? FileManager.default.removeItem(at: dir) }
         let src = dir.appendingPathComponent("recipients").path
-        let map = "hash:\(src)"
+        let map = "\(type.rawValue):\(src)"
 
         func source(_ value: String) -> String {
             var s = ""
@@ -30,9 +44,15 @@ final class KillDuringBuildTests: XCTestCase {
 
         /// Which version the table holds, failing unless it is exactly one of them, whole.
         func state(_ label: String) throws -> Int? {
-            let r = try postmap.run(["-s", map])
-            XCTAssertEqual(r.status, 0, "\(label): postmap cannot read the table: \(r.stderr)")
-            let lines = r.stdout.split(separator: "\n")
+            let lines: [Substring]
+            if type == .cdb {
+                // postmap cannot list a cdb table; tinycdb's `cdb -d` can.
+                lines = try TinyCDB.dump(src + type.databaseSuffix).map { Substring($0) }
+            } else {
+                let r = try postmap.run(["-s", map])
+                XCTAssertEqual(r.status, 0, "\(label): postmap cannot read the table: \(r.stderr)")
+                lines = r.stdout.split(separator: "\n")
+            }
             let values = Set(lines.map { $0.split(separator: "\t").last.map(String.init) ?? "" })
             XCTAssertEqual(lines.count, Self.entries, "\(label): incomplete table")
             XCTAssertEqual(values.count, 1, "\(label): a mix of old and new values: \(values)")
@@ -69,6 +89,9 @@ final class KillDuringBuildTests: XCTestCase {
         XCTAssertEqual(try Spawn.run(TestSupport.gatewayctlPath, ["map", "build", "--force", map]).status, 0)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("gatewayctl-") }
         XCTAssertEqual(leftovers, [])
+        // Postfix opens lmdb tables with MDB_NOLOCK: no FILE.lmdb-lock may appear.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(),
+                       ["recipients", "recipients" + type.databaseSuffix], type.rawValue)
     }
 
     private func spawn(_ path: String, _ args: [String]) throws -> pid_t {

@@ -176,6 +176,134 @@ final class MapCommandTests: XCTestCase {
         XCTAssertEqual(leftovers, [])
     }
 
+    /// lmdb and cdb through the command line: warnings in each dictionary's words, `query` and
+    /// `dump` printing what postmap prints (`cdb -d` for cdb), mode and skip as for hash, no
+    /// lmdb lock file, and `-i` as postmap: lmdb takes it, cdb refuses.
+    func testLMDBAndCDBBuildQueryDumpAndIncremental() throws {
+        try postmap.requireDictionary("lmdb", package: "postfix-lmdb")
+        try postmap.requireDictionary("cdb", package: "postfix-cdb")
+        for type in [MapType.lmdb, .cdb] {
+            let text = "Usuario1@Example.com OK\nhotmail.com REJECT no gracias\nbad\nhotmail.com DUNNO\nzz 1\n"
+            let src = try write("access-\(type)", text, mode: 0o640)
+            let map = "\(type):\(src)"
+            let build = try gw(["map", "build", map])
+            XCTAssertEqual(build.status, 0, build.stderr)
+            XCTAssertEqual(build.stderr, """
+                \(src):3:4: warning: expected format: key whitespace value
+                \(src):4:1: warning: duplicate entry: "hotmail.com"
+
+                """)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("access-\(type)") }.sorted(),
+                           ["access-\(type)", "access-\(type)" + type.databaseSuffix])
+            let attrs = try FileManager.default.attributesOfItem(atPath: src + type.databaseSuffix)
+            XCTAssertEqual(attrs[.posixPermissions] as? Int, 0o640, "\(type)")
+            XCTAssertEqual(try postmap.query("USUARIO1@example.com", map).value, "OK")
+
+            let keys = "HOTMAIL.COM\nnobody\nusuario1@example.com\n"
+            let ours = try gw(["map", "query", map, "-"], input: keys)
+            let theirs = try postmap.run(["-q", "-", map], input: keys)
+            XCTAssertEqual(ours.stdout, theirs.stdout, "\(type)")
+            XCTAssertEqual(ours.status, 0)
+            XCTAssertEqual(try gw(["map", "query", map, "nobody"]).status, 1)
+
+            let dump = try gw(["map", "dump", map])
+            XCTAssertEqual(dump.status, 0, dump.stderr)
+            if type == .cdb {
+                XCTAssertEqual(dump.stdout.split(separator: "\n").map(String.init), try TinyCDB.dump(src + ".cdb"))
+            } else {
+                XCTAssertEqual(dump.stdout, try postmap.run(["-s", map]).stdout, "byte for byte, in lmdb's key order")
+            }
+
+            let inode1 = try inode(src + type.databaseSuffix)
+            XCTAssertEqual(try gw(["map", "build", map]).status, 0)
+            XCTAssertEqual(try inode(src + type.databaseSuffix), inode1, "\(type): unchanged source, table left alone")
+
+            let add = try gw(["map", "build", "-i", map], input: "A 9\nnew 3\n")
+            if type == .cdb {
+                XCTAssertEqual(try postmap.run(["-i", map], input: "new 3\n").status, 1, "postmap -i cdb: fails too")
+                XCTAssertEqual(add.status, 2)
+                XCTAssertTrue(add.stderr.contains("cannot be updated incrementally"), add.stderr)
+                XCTAssertEqual(try inode(src + type.databaseSuffix), inode1, "the table is left as it was")
+            } else {
+                XCTAssertEqual(add.status, 0, add.stderr)
+                let copy = try write("access-copy", text)
+                _ = try postmap.build("lmdb:\(copy)")
+                _ = try postmap.run(["-i", "lmdb:\(copy)"], input: "A 9\nnew 3\n")
+                XCTAssertEqual(try postmap.dump(map), try postmap.dump("lmdb:\(copy)"))
+                XCTAssertEqual(try postmap.query("new", map).value, "3")
+            }
+        }
+    }
+
+    /// Keys and values that are not UTF-8 come back byte for byte, as from postmap: `dump` as
+    /// `postmap -s`, `query` with the key as raw argv bytes and from stdin (lines split at "\n"
+    /// only: a "\r" stays in the key, as postmap reads it).
+    func testNonUTF8KeysAndValuesByteExact() throws {
+        try postmap.requireDictionary("lmdb", package: "postfix-lmdb")
+        try postmap.requireDictionary("cdb", package: "postfix-cdb")
+        let text: [UInt8] = Array("CAF".utf8) + [0xE9] + Array(" v".utf8) + [0xFF, 0x31] + [0x0A]
+            + [0xC3, 0x28] + Array("@x OK\nplain\r v\r\nlatin1 ".utf8) + [0xE9, 0xE8, 0x0A]
+        for type in [MapType.hash, .lmdb, .cdb] {
+            let src = dir.appendingPathComponent("raw-\(type)").path
+            try Data(text).write(to: URL(fileURLWithPath: src))
+            let map = "\(type):\(src)"
+            XCTAssertEqual(try gw(["map", "build", map]).status, 0)
+            if type != .cdb {
+                let ours = try Spawn.runBytes(TestSupport.gatewayctlPath, ["map", "dump", map])
+                let theirs = try Spawn.runBytes(postmap.path, ["-c", postmap.configDir.path, "-s", map])
+                XCTAssertEqual(ours.stdout, theirs.stdout, "dump \(type)")
+                XCTAssertEqual(ours.stdout.count, theirs.stdout.count)
+            }
+            for key: [UInt8] in [Array("caf".utf8) + [0xE9], [0xC3, 0x28] + Array("@X".utf8), Array("LATIN1".utf8)] {
+                let ours = try Spawn.runBytes(TestSupport.gatewayctlPath, arguments: [Array("map".utf8), Array("query".utf8), Array(map.utf8), key])
+                let theirs = try Spawn.runBytes(postmap.path, arguments: [Array("-c".utf8), Array(postmap.configDir.path.utf8),
+                                                                          Array("-q".utf8), key, Array(map.utf8)])
+                XCTAssertEqual(ours.stdout, theirs.stdout, "query \(type) \(key)")
+                XCTAssertEqual(ours.status, theirs.status, "query \(type) \(key)")
+                XCTAssertEqual(ours.status, 0, "query \(type) \(key)")
+            }
+            let keys: [UInt8] = Array("caf".utf8) + [0xE9, 0x0A, 0xC3, 0x28] + Array("@X\nplain\r\nplain\nnone".utf8)
+            let ours = try Spawn.runBytes(TestSupport.gatewayctlPath, ["map", "query", map, "-"], input: keys)
+            let theirs = try Spawn.runBytes(postmap.path, ["-c", postmap.configDir.path, "-q", "-", map], input: keys)
+            XCTAssertEqual(ours.stdout, theirs.stdout, "query - \(type)")
+            XCTAssertEqual(ours.status, 0)
+        }
+    }
+
+    /// A `-w` cdb table keeps every duplicate record: `map dump` lists them all (as `cdb -d`),
+    /// `MapReader.dump()` (what lint reads) only the ones a lookup can return.
+    func testCDBDuplicatesKeptByDashW() throws {
+        let src = try write("dupw", "a 1\nA 2\nb 3\n")
+        XCTAssertEqual(try gw(["map", "build", "-w", "cdb:\(src)"]).status, 0)
+        XCTAssertEqual(try gw(["map", "dump", "cdb:\(src)"]).stdout, "a\t1\na\t2\nb\t3\n")
+        XCTAssertEqual(try gw(["map", "query", "cdb:\(src)", "A"]).stdout, "1\n")
+        let dump = try MapReader.open(MapName(type: .cdb, path: src)).dump()
+        XCTAssertEqual(dump.map { "\($0.key)=\($0.value)" }, ["a=1", "b=3"])
+    }
+
+    /// Damaged lmdb and cdb files are refused with exit 2 and a message, never a crash: empty,
+    /// garbage, and truncated (lmdb maps the file: pages past its end would be a SIGBUS).
+    func testDamagedLMDBAndCDBTablesAreRefused() throws {
+        var text = ""
+        for i in 0..<3000 { text += "user\(i)@example.com OK\n" }
+        for type in [MapType.lmdb, .cdb] {
+            let src = try write("good-\(type)", text)
+            XCTAssertEqual(try gw(["map", "build", "\(type):\(src)"]).status, 0)
+            let good = try Data(contentsOf: URL(fileURLWithPath: src + type.databaseSuffix))
+            var rng = SplitMix64(seed: 5)
+            let garbage = Data((0..<3000).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            for (label, bytes) in [("empty", Data()), ("garbage", garbage), ("truncated", good.prefix(good.count / 2))] {
+                let path = dir.appendingPathComponent("\(label)-\(type)").path
+                try bytes.write(to: URL(fileURLWithPath: path + type.databaseSuffix))
+                for args in [["map", "dump", "\(type):\(path)"], ["map", "query", "\(type):\(path)", "user1@example.com"]] {
+                    let r = try gw(args)
+                    XCTAssertEqual(r.status, 2, "\(label) \(args): \(r.stderr)")
+                    XCTAssertTrue(r.stderr.hasPrefix("gatewayctl: error: "), "\(label) \(args): \(r.stderr)")
+                }
+            }
+        }
+    }
+
     private func inode(_ path: String) throws -> UInt64 {
         try (FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64) ?? 0
     }

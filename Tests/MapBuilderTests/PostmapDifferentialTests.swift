@@ -5,7 +5,9 @@ import XCTest
 
 /// The same source built by the real postmap and by MapBuilder must dump (`postmap -s`) to the
 /// same set and give the same warnings, for every parsing rule of postfix-semantics.md §1, for
-/// postmap's flags, and for seeded random sources.
+/// postmap's flags, and for seeded random sources; for hash, btree, lmdb (postfix-lmdb) and cdb
+/// (postfix-cdb). postmap cannot sequence a cdb table: there the two files must be equal byte
+/// for byte, and our dump must equal tinycdb's `cdb -d` of postmap's file.
 final class PostmapDifferentialTests: XCTestCase {
     /// One source per rule of §1.
     static let ruleSources: [(String, String)] = [
@@ -44,9 +46,24 @@ final class PostmapDifferentialTests: XCTestCase {
         }
     }
 
+    func testEveryRuleAndFlagMatchesPostmapLMDBAndCDB() throws {
+        let postmap = try Postmap()
+        defer { postmap.cleanup() }
+        try Self.requireLMDBAndCDB(postmap)
+        for type in [MapType.lmdb, .cdb] {
+            for (name, text) in Self.ruleSources {
+                for flags in Self.flagSets {
+                    try compare(Array(text.utf8), type: type, flags: flags, postmap: postmap,
+                                label: "\(name) \(type) \(flags)", queries: true)
+                }
+            }
+        }
+    }
+
     func testRandomSourcesMatchPostmap() throws {
         let postmap = try Postmap()
         defer { postmap.cleanup() }
+        try Self.requireLMDBAndCDB(postmap)
         for seed in UInt64(1)...24 {
             var generator = SourceGenerator(seed: seed)
             let source = generator.source(lines: 120)
@@ -54,7 +71,46 @@ final class PostmapDifferentialTests: XCTestCase {
             let type: MapType = seed % 4 == 0 ? .btree : .hash
             try compare(source, type: type, flags: flags, postmap: postmap, label: "seed \(seed) \(type) \(flags)",
                         queries: true)
+            for other in [MapType.lmdb, .cdb] {
+                try compare(source, type: other, flags: flags, postmap: postmap,
+                            label: "seed \(seed) \(other) \(flags)", queries: true)
+            }
         }
+    }
+
+    /// Warnings, with their line numbers, on many random sources (continued lines, comments and
+    /// blank lines inside continuations, CRLF, a last line without newline). Only the warnings
+    /// are compared, so each seed costs one postmap run: GATEWAYCTL_DIFF_SEEDS=3600 for more.
+    func testWarningLineNumbersOnManySeeds() throws {
+        let postmap = try Postmap()
+        defer { postmap.cleanup() }
+        let seeds = UInt64(ProcessInfo.processInfo.environment["GATEWAYCTL_DIFF_SEEDS"] ?? "") ?? 300
+        let dir = try TestSupport.makeTempDir("mapwarn")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("src").path
+        var mismatches = 0
+        for seed in UInt64(1000)..<(1000 + seeds) {
+            var generator = SourceGenerator(seed: seed)
+            let source = generator.source(lines: 60)
+            try Data(source).write(to: URL(fileURLWithPath: path))
+            let flags = seed % 2 == 0 ? ["-w"] : []
+            let theirs = try postmap.build("hash:\(path)", flags: flags).map { normalize($0, dir.path) }
+            let parsed = MapSource.parse(bytes: source, file: path)
+            let resolved = parsed.resolved(options: Self.mapOptions(flags, smtputf8: false))
+            let ours = (parsed.warnings + resolved.warnings).sorted { $0.line < $1.line }.map { normalize($0.postmapText, dir.path) }
+            // The line each warning is located at (file:line:col) is postmap's "line N".
+            let theirLines = theirs.compactMap { text -> Int? in
+                guard let r = text.range(of: ", line ") else { return nil }
+                return Int(text[r.upperBound...].prefix { $0.isNumber })
+            }
+            let ourLines = parsed.warnings.filter { $0.postmapText.contains(", line ") }.map(\.line)
+            if ours != theirs || ourLines != theirLines {
+                mismatches += 1
+                XCTAssertEqual(ours, theirs, "seed \(seed) \(flags)")
+                XCTAssertEqual(ourLines, theirLines, "seed \(seed) \(flags): located lines")
+            }
+        }
+        XCTAssertEqual(mismatches, 0, "of \(seeds) sources")
     }
 
     /// Above `BuildPlan.bulkThreshold` records the writer sorts (bucket order for hash, key
@@ -62,9 +118,11 @@ final class PostmapDifferentialTests: XCTestCase {
     func testBulkSortedBuildsMatchPostmap() throws {
         let postmap = try Postmap()
         defer { postmap.cleanup() }
+        try Self.requireLMDBAndCDB(postmap)
         var generator = SourceGenerator(seed: 7)
         let source = generator.source(lines: 26_000)
-        for (type, flags) in [(MapType.hash, [String]()), (.hash, ["-r"]), (.hash, ["-w", "-f"]), (.btree, []), (.btree, ["-r", "-n"])] {
+        for (type, flags) in [(MapType.hash, [String]()), (.hash, ["-r"]), (.hash, ["-w", "-f"]), (.btree, []), (.btree, ["-r", "-n"]),
+                              (.lmdb, []), (.lmdb, ["-r"]), (.lmdb, ["-w", "-n"]), (.cdb, []), (.cdb, ["-r", "-N"]), (.cdb, ["-w"])] {
             try compare(source, type: type, flags: flags, postmap: postmap, label: "bulk \(type) \(flags)", queries: true)
         }
     }
@@ -72,12 +130,18 @@ final class PostmapDifferentialTests: XCTestCase {
     func testSMTPUTF8CasefoldAndNonUTF8Lines() throws {
         let postmap = try Postmap(smtputf8: true)
         defer { postmap.cleanup() }
+        try Self.requireLMDBAndCDB(postmap)
+        // A NUL then invalid bytes: postmap keeps the line when it is ASCII up to the NUL (its
+        // allascii() stops there) and drops it when not (valid_utf8_string() reads past it).
         let fixed = Array("STRAßE@x OK\nΣΑΣ@x ok2\nİx y\nﬁle z\nabc\u{e9} v\n".utf8) + [0xFF, 0xFE, 0x20, 0x62, 0x0A]
-        try compare(fixed, type: .hash, flags: [], postmap: postmap, label: "utf8 fixed", smtputf8: true, queries: true)
-        for seed in UInt64(100)...105 {
-            var generator = SourceGenerator(seed: seed, invalidUTF8: true)
-            try compare(generator.source(lines: 80), type: .hash, flags: [], postmap: postmap,
-                        label: "utf8 seed \(seed)", smtputf8: true, queries: true)
+            + Array("nul v".utf8) + [0x00, 0xFF, 0x0A] + Array("caf\u{e9} w".utf8) + [0x00, 0xFF, 0x0A]
+        for type in [MapType.hash, .lmdb, .cdb] {
+            try compare(fixed, type: type, flags: [], postmap: postmap, label: "utf8 fixed \(type)", smtputf8: true, queries: true)
+            for seed in UInt64(100)...105 {
+                var generator = SourceGenerator(seed: seed, invalidUTF8: true)
+                try compare(generator.source(lines: 80), type: type, flags: [], postmap: postmap,
+                            label: "utf8 seed \(seed) \(type)", smtputf8: true, queries: true)
+            }
         }
     }
 
@@ -95,22 +159,46 @@ final class PostmapDifferentialTests: XCTestCase {
         let theirMap = "\(type.rawValue):\(theirs.path)/src"
         let ourName = MapName(type: type, path: "\(ours.path)/src")
 
-        let theirWarnings = try postmap.build(theirMap, flags: flags).map { normalize($0, theirs.path) }
+        let built = try postmap.run(flags + [theirMap])
         let options = MapBuildOptions(map: Self.mapOptions(flags, smtputf8: smtputf8), force: true)
+        if built.status != 0 {
+            // postmap gives up on records its table cannot hold (a key past lmdb's 511 bytes):
+            // so must we, without leaving a table behind.
+            XCTAssertThrowsError(try MapBuild.build(ourName, options: options), "postmap failed: \(label)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: ourName.databasePath), label)
+            return
+        }
+        let theirWarnings = Postmap.warnings(built.stderr).map { normalize($0, theirs.path) }
         let result = try MapBuild.build(ourName, options: options)
         let ourWarnings = result.warnings.map { normalize($0.postmapText, ours.path) }
         XCTAssertEqual(ourWarnings, theirWarnings, "warnings: \(label)")
 
         let readFlags = flags.filter { ["-f", "-n", "-N"].contains($0) }
-        let theirDump = try postmap.dump(theirMap, flags: readFlags)
-        let ourDump = try postmap.dump("\(ourName)", flags: readFlags)
-        XCTAssertEqual(ourDump, theirDump, "dump: \(label)")
-        XCTAssertEqual(result.count, ourDump.count, "count: \(label)")
+        let theirDump: Set<String>
+        if type == .cdb {
+            // Same records in the same order make the same file: tinycdb is deterministic.
+            let theirBytes = try Data(contentsOf: URL(fileURLWithPath: "\(theirs.path)/src.cdb"))
+            let ourBytes = try Data(contentsOf: URL(fileURLWithPath: ourName.databasePath))
+            XCTAssertEqual(ourBytes, theirBytes, "cdb file bytes: \(label)")
+            let listed = try TinyCDB.dump("\(theirs.path)/src.cdb")
+            var ours: [String] = []
+            try MapReader.open(ourName, options: Self.mapOptions(readFlags, smtputf8: smtputf8)).forEach { k, v in
+                ours.append(String(decoding: k, as: UTF8.self) + "\t" + String(decoding: v, as: UTF8.self))
+            }
+            XCTAssertEqual(ours, listed, "dump vs cdb -d: \(label)")
+            XCTAssertEqual(result.count, listed.count, "count: \(label)")
+            theirDump = Set(listed)
+        } else {
+            theirDump = try postmap.dump(theirMap, flags: readFlags)
+            let ourDump = try postmap.dump("\(ourName)", flags: readFlags)
+            XCTAssertEqual(ourDump, theirDump, "dump: \(label)")
+            XCTAssertEqual(result.count, ourDump.count, "count: \(label)")
+        }
 
         guard queries else { return }
         // Keys as stored plus case variants, in one `postmap -q -` per table: postmap reads our
         // table as its own, and MapReader reads postmap's the same way.
-        let keys = theirDump.prefix(15).compactMap { $0.split(separator: "\t").first.map(String.init) }
+        let keys = theirDump.sorted().prefix(15).compactMap { $0.split(separator: "\t").first.map(String.init) }
         let probe = keys + keys.map { $0.uppercased() } + ["no-such-key@example.com"]
         let input = probe.joined(separator: "\n") + "\n"
         let expected = try postmap.run(readFlags + ["-q", "-", theirMap], input: input).stdout
@@ -123,6 +211,11 @@ final class PostmapDifferentialTests: XCTestCase {
             if let value = try reader.lookup(key) { fromReader += "\(key)\t\(value)\n" }
         }
         XCTAssertEqual(fromReader, expected, "MapReader on postmap's table: \(label)")
+    }
+
+    static func requireLMDBAndCDB(_ postmap: Postmap) throws {
+        try postmap.requireDictionary("lmdb", package: "postfix-lmdb")
+        try postmap.requireDictionary("cdb", package: "postfix-cdb")
     }
 
     static func mapOptions(_ flags: [String], smtputf8: Bool) -> MapOptions {

@@ -38,4 +38,42 @@ final class RealPostfixReadsTableTests: XCTestCase {
         XCTAssertEqual(domain.code, 550, postfix.log())
         XCTAssertTrue(domain.description.contains("no such user here"), domain.description)
     }
+
+    /// smtpd answers RCPT from lmdb and cdb tables MapBuilder wrote (NUL style, folding and, for
+    /// lmdb, the map size set up front all as dict_lmdb / dict_cdb expect): relay_recipient_maps
+    /// accepts the listed recipients in any case and refuses the others; an access table of the
+    /// same type rejects with its text.
+    func testSmtpdUsesOurLMDBAndCDBRelayRecipients() throws {
+        for type in [MapType.lmdb, .cdb] {
+            var recipients = "Usuario1@Example.com x\npostmaster@example.com x\n"
+            for i in 0..<20_000 { recipients += "filler\(i)@example.com x\n" }
+            let postfix = try PostfixInstance(overrides: [
+                "max_use": "1",
+                "relay_domains": "example.com",
+                "relay_recipient_maps": "\(type):$config_directory/relay_recipients",
+                "smtpd_recipient_restrictions": "check_recipient_access \(type):$config_directory/access, reject_unauth_destination",
+            ], files: ["relay_recipients": recipients, "access": "blocked@example.com REJECT not here\n"])
+            defer { postfix.stop() }
+            if let package = type.debianPackage {
+                let postmap = try Postmap()
+                defer { postmap.cleanup() }
+                try postmap.requireDictionary(type.rawValue, package: package)
+            }
+            for name in ["relay_recipients", "access"] {
+                let result = try MapBuild.build(MapName(type: type, path: postfix.configDirectory.appendingPathComponent(name).path))
+                XCTAssertEqual(result.warnings, [])
+            }
+
+            let smtp = try postfix.session(clientAddress: "203.0.113.9", helo: "mx.example.net")
+            XCTAssertEqual(try smtp.mail(from: "a@example.net").code, 250)
+            XCTAssertEqual(try smtp.rcpt(to: "USUARIO1@example.com").code, 250, "\(type): \(postfix.log())")
+            XCTAssertEqual(try smtp.rcpt(to: "filler19999@example.com").code, 250, "\(type): \(postfix.log())")
+            let unknown = try smtp.rcpt(to: "nobody@example.com")
+            XCTAssertEqual(unknown.code, 550, "\(type): \(postfix.log())")
+            XCTAssertTrue(unknown.description.contains("relay recipient table"), unknown.description)
+            let blocked = try smtp.rcpt(to: "blocked@example.com")
+            XCTAssertEqual(blocked.code, 554, "\(type): \(postfix.log())")
+            XCTAssertTrue(blocked.description.contains("not here"), blocked.description)
+        }
+    }
 }

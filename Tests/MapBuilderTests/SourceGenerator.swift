@@ -74,7 +74,15 @@ struct SourceGenerator {
             case 1: add(pick(Self.space) + "# indented comment" + eol())
             case 2: add(eol())
             case 3: add(pick(Self.space) + eol())
-            case 4: add(pick(Self.space) + "continued " + value() + eol())       // continuation
+            case 4:
+                if chance(0.3) {
+                    // A quoted key that spans a continuation: problems found on the second
+                    // physical line (no value, `key:`) are reported at the first.
+                    add("\"" + pick(Self.keyPieces) + eol() + pick(Self.space) + pick(Self.keyPieces) + "\""
+                        + pick(["", ":", "@x"]) + (chance(0.5) ? " " + value() : "") + eol())
+                } else {
+                    add(pick(Self.space) + "continued " + value() + eol())     // continuation
+                }
             case 5: add(key() + eol())                                              // no value
             case 6: add("\"unbalanced " + value() + eol())
             case 7: add(key() + pick(Self.space) + value() + pick(["", " ", "\t", "  "]) + eol())

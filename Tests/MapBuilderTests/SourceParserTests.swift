@@ -30,11 +30,28 @@ final class SourceParserTests: XCTestCase {
         XCTAssertEqual(source.warnings.map(\.column), [1, 4, 1, 8])
     }
 
+    /// A problem found on a continuation line is reported at the line the logical line starts
+    /// on, as postmap reports it ("line 2"), not at the physical line it sits on.
+    func testWarningOnContinuationLineUsesPostmapsLine() {
+        let source = MapSource.parse("k v\n\"a\n b\"\n\"x\n  y\" v\n \"\nz: 1\n", file: "src")
+        XCTAssertEqual(source.warnings.map(\.postmapText), [
+            "src, line 2: expected format: key whitespace value",
+            "src, line 7: record is in \"key: value\" format; is this an alias file?",
+        ])
+        XCTAssertEqual(source.warnings.map(\.line), [2, 7])
+        // Line 2's problem (no value after the quoted key) sits on line 3: column 1 of line 2.
+        XCTAssertEqual(source.warnings.map(\.column), [1, 2])
+    }
+
     func testResolvedFirstWinsAndFolds() {
         let source = MapSource.parse("A@x OK\na@X REJECT\n", file: "m")
         let table = source.resolved()
         XCTAssertEqual(table.lookup("a@x")?.value, "OK")
         XCTAssertEqual(table.warnings.map(\.postmapText), ["m.db: duplicate entry: \"a@x\""])
         XCTAssertEqual(source.resolved(options: MapOptions(duplicates: .replace)).lookup("A@X")?.value, "REJECT")
+        // Each dictionary names the table its own way (the differential tests hold the writers to it).
+        XCTAssertEqual(source.resolved(type: .lmdb).warnings.map(\.postmapText), ["lmdb:m: duplicate entry: \"a@x\""])
+        XCTAssertEqual(source.resolved(type: .cdb).warnings.map(\.postmapText), ["m: duplicate entry: \"a@x\""])
+        XCTAssertEqual(source.resolved(type: .btree).warnings.map(\.postmapText), ["m.db: duplicate entry: \"a@x\""])
     }
 }

@@ -93,10 +93,10 @@ public final class BerkeleyDBWriter: MapWriter {
             case .replace:
                 // Only duplicates pay for the second put; `count` stays the number of keys.
                 rc = gw_db_put(db, k.baseAddress, UInt32(k.count), v.baseAddress, UInt32(v.count), 0)
-                if rc != 0 { throw BerkeleyDB.error(rc, "put", file.temp) }
+                if rc != 0 { throw DiskSpace.explain(BerkeleyDB.error(rc, "put", file.temp), near: file.temp) }
             }
         } else {
-            throw BerkeleyDB.error(BerkeleyDB.cause(rc, db), "put", file.temp)
+            throw DiskSpace.explain(BerkeleyDB.error(BerkeleyDB.cause(rc, db), "put", file.temp), near: file.temp)
         }
     }
 
@@ -131,8 +131,9 @@ public final class BerkeleyDBWriter: MapWriter {
             try file.commit(mode: options.mode, owner: options.owner, xattrs: xattrs)
             finished = true
         } catch {
+            let explained = DiskSpace.explain(error, near: file.temp)
             abort()
-            throw error
+            throw explained
         }
     }
 

@@ -5,13 +5,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a built table as Postfix does (dict_db.c): the query key is folded unless
-/// `foldCase` is off, tried with the trailing NUL first, then without, and the style that hit
-/// is remembered.
+/// Reads a built table as Postfix does (dict_db.c, dict_lmdb.c, dict_cdb.c alike): the query
+/// key is folded unless `foldCase` is off, tried with the trailing NUL first, then without, and
+/// the style that hit is remembered.
 public final class MapReader {
     public let name: MapName
     private let options: MapOptions
     private var db: UnsafeMutablePointer<DB>?
+    private var lmdb: LMDBTable?
+    private var cdb: CDBTable?
     private var tryWithNul: Bool
     private var tryWithoutNul: Bool
     private var keyBuffer: [UInt8] = []
@@ -21,13 +23,18 @@ public final class MapReader {
     }
 
     public init(_ name: MapName, options: MapOptions = MapOptions()) throws {
-        guard name.type == .hash || name.type == .btree else {
+        guard name.type.isIndexed else {
             throw MapError(.unsupportedType, "\(name.type.rawValue): table type not supported for reading")
         }
         self.name = name
         self.options = options
         tryWithNul = options.nul.readsWithNul
         tryWithoutNul = options.nul.readsWithoutNul
+        switch name.type {
+        case .lmdb: lmdb = try LMDBTable(path: name.databasePath); return
+        case .cdb: cdb = try CDBTable(path: name.databasePath); return
+        default: break
+        }
         var handle: UnsafeMutablePointer<DB>?
         var rc = gw_db_create(&handle)
         guard rc == 0, let handle else { throw BerkeleyDB.error(rc, "db_create", name.databasePath) }
@@ -53,7 +60,6 @@ public final class MapReader {
     }
 
     public func lookup(bytes key: [UInt8]) throws -> [UInt8]? {
-        guard let db else { return nil }
         if options.foldCase {
             keyBuffer = KeyFolding.fold(key, smtputf8: options.smtputf8)
         } else {
@@ -61,20 +67,27 @@ public final class MapReader {
         }
         if tryWithNul {
             keyBuffer.append(0)
-            if let v = try get(db, keyBuffer) {
+            if let v = try get(keyBuffer) {
                 tryWithoutNul = false
                 return v
             }
             keyBuffer.removeLast()
         }
-        if tryWithoutNul, let v = try get(db, keyBuffer) {
+        if tryWithoutNul, let v = try get(keyBuffer) {
             tryWithNul = false
             return v
         }
         return nil
     }
 
-    private func get(_ db: UnsafeMutablePointer<DB>, _ key: [UInt8]) throws -> [UInt8]? {
+    private func get(_ key: [UInt8]) throws -> [UInt8]? {
+        if let lmdb {
+            return try key.withUnsafeBufferPointer { try lmdb.get($0) }.map { Array(SourceScanner.cString($0)) }
+        }
+        if let cdb {
+            return try key.withUnsafeBufferPointer { try cdb.get($0) }.map { Array(SourceScanner.cString($0)) }
+        }
+        guard let db else { return nil }
         var data: UnsafeRawPointer?
         var length: UInt32 = 0
         let rc = key.withUnsafeBufferPointer { gw_db_get(db, $0.baseAddress, UInt32($0.count), &data, &length) }
@@ -87,7 +100,16 @@ public final class MapReader {
 
     /// Every record in database order as `postmap -s` prints it (trailing NUL dropped, C-string
     /// semantics).
+    /// cdb tables list every record in file order, duplicates a `-w` build kept included.
     public func forEach(_ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        if let lmdb {
+            try lmdb.forEach { k, v in try body(SourceScanner.cString(k), SourceScanner.cString(v)) }
+            return
+        }
+        if let cdb {
+            try cdb.forEach { k, v in try body(SourceScanner.cString(k), SourceScanner.cString(v)) }
+            return
+        }
         guard let db else { return }
         var cursor: UnsafeMutablePointer<DBC>?
         var rc = gw_db_cursor(db, &cursor)
@@ -109,10 +131,13 @@ public final class MapReader {
         }
     }
 
-    /// All records as strings, in database order.
+    /// All records as strings, in database order: the entries a lookup can return (of the
+    /// duplicates a `-w` cdb build kept, only the first, which is the one cdb finds).
     public func dump() throws -> [(key: String, value: String)] {
         var out: [(key: String, value: String)] = []
+        var seen = Set<[UInt8]>()
         try forEach { k, v in
+            if cdb != nil && !seen.insert(Array(k)).inserted { return }
             out.append((String(decoding: k, as: UTF8.self), String(decoding: v, as: UTF8.self)))
         }
         return out

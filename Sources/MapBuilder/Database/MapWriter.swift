@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Postfix's map-building interface (mkmap open / append / close) as one small protocol, so the
-/// Berkeley DB backend can be joined by lmdb or cdb without touching the callers.
+/// Berkeley DB, lmdb and cdb backends share the callers.
 ///
 /// `append` folds the key (unless `MapOptions.foldCase` is off) and applies the duplicate
 /// policy; nothing is visible at the target path until `commit()` renames the finished file
@@ -65,15 +65,8 @@ public struct MapWriteOptions: Sendable {
     }
 }
 
-/// Opens the writer for `name.type`. hash and btree are Berkeley DB; cdb and lmdb have a place
-/// here but no backend yet.
+/// Opens the writer for `name.type`: `BerkeleyDBWriter` (hash, btree), `LMDBWriter`,
+/// `CDBWriter`.
 public func openMapWriter(_ name: MapName, options: MapWriteOptions = MapWriteOptions()) throws -> any MapWriter {
-    switch name.type {
-    case .hash, .btree:
-        return try BerkeleyDBWriter(name, options: options)
-    case .cdb, .lmdb:
-        throw MapError(.unsupportedType, "\(name.type.rawValue): table type not supported yet: use hash or btree")
-    case .pcre, .regexp:
-        throw MapError(.unsupportedType, "\(name.type.rawValue): regular expression tables are not built; query them instead")
-    }
+    try openTableWriter(name, options: options)
 }

@@ -16,6 +16,21 @@ enum KeyFolding {
         for c in key { out.append(c &+ ((c &- 0x41) < 26 ? 0x20 : 0)) }
     }
 
+    /// Appends the folded `key` to `out`.
+    @inline(__always)
+    static func fold(_ key: UnsafeBufferPointer<UInt8>, smtputf8: Bool, appendingTo out: inout [UInt8]) {
+        if smtputf8 && !UTF8Check.isASCII(key) {
+            out.append(contentsOf: casefold(key))
+            return
+        }
+        // Copy, then lower-case in place: one capacity check instead of one per byte.
+        let start = out.count
+        out.append(contentsOf: key)
+        out.withUnsafeMutableBufferPointer { b in
+            for i in start..<b.count { let c = b[i]; b[i] = c &+ ((c &- 0x41) < 26 ? 0x20 : 0) }
+        }
+    }
+
     static func fold(_ key: [UInt8], smtputf8: Bool) -> [UInt8] {
         var out: [UInt8] = []
         key.withUnsafeBufferPointer { fold($0, smtputf8: smtputf8, into: &out) }

@@ -49,6 +49,15 @@ public struct MapSource: Sendable {
     /// `options.duplicates`, entries in first-appearance order, plus the duplicate warnings
     /// (postmap's text names `databaseSuffix`'s file).
     public func resolved(options: MapOptions = MapOptions(), databaseSuffix: String = ".db") -> ResolvedMap {
+        resolved(options: options, tableName: file + databaseSuffix)
+    }
+
+    /// As above, with the duplicate warnings worded as `type`'s dictionary words them.
+    public func resolved(options: MapOptions = MapOptions(), type: MapType) -> ResolvedMap {
+        resolved(options: options, tableName: type.duplicateWarningName(file))
+    }
+
+    private func resolved(options: MapOptions, tableName: String) -> ResolvedMap {
         var index: [String: Int] = [:]
         var out: [MapEntry] = []
         var warnings: [MapWarning] = []
@@ -59,7 +68,7 @@ public struct MapSource: Sendable {
                 case .warn:
                     warnings.append(MapWarning(kind: .duplicateEntry, file: file, line: e.line, column: 1,
                                                message: "duplicate entry: \"\(key)\"",
-                                               postmapText: "\(file)\(databaseSuffix): duplicate entry: \"\(key)\""))
+                                               postmapText: "\(tableName): duplicate entry: \"\(key)\""))
                 case .ignore: break
                 case .replace: out[i].value = e.value; out[i].line = e.line
                 }

@@ -49,6 +49,16 @@ final class MappedFile {
         if let mapping { munmap(mapping, length) }
     }
 
+    /// Drops the mapped pages before `offset` from memory (they are read again from the page
+    /// cache if touched): a scan that has moved past them keeps its resident set to what it
+    /// still reads, not the whole source.
+    func release(before offset: Int) {
+        guard let mapping else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, length) / page * page
+        if end > 0 { _ = madvise(mapping, end, MADV_DONTNEED) }
+    }
+
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         if let mapping {
             return try body(UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: length))

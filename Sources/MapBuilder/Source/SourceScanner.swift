@@ -118,14 +118,20 @@ enum SourceScanner {
         record: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, Int) throws -> Void
     ) rethrows {
         func warn(_ kind: MapWarning.Kind, at offset: Int, _ message: String) {
+            // postmap names the line a logical line starts on; so do we. The column points at
+            // the problem when it is on that line, else at the line's start.
             let at = locate(offset)
-            warning(MapWarning(kind: kind, file: file, line: at.line, column: at.column, message: message,
-                               postmapText: "\(file), line \(firstLine): \(message)"))
+            warning(MapWarning(kind: kind, file: file, line: firstLine, column: at.line == firstLine ? at.column : 1,
+                               message: message, postmapText: "\(file), line \(firstLine): \(message)"))
         }
         // C string semantics: everything after a NUL byte is invisible to postmap.
         let clen = cString(line).count
 
-        if smtputf8, let bad = UTF8Check.firstInvalidOffset(line) {
+        // postmap: `!allascii(str) && !valid_utf8_string(str, len)`. allascii stops at the first
+        // NUL, the UTF-8 check reads the whole line: a line ASCII up to a NUL is kept (its
+        // C-string part), whatever follows the NUL.
+        if smtputf8, !UTF8Check.isASCII(UnsafeBufferPointer(rebasing: line[0..<clen])),
+           let bad = UTF8Check.firstInvalidOffset(line) {
             let shown = String(decoding: UnsafeBufferPointer(rebasing: line[0..<clen]), as: UTF8.self)
             warn(.nonUTF8, at: bad, "non-UTF-8 input \"\(shown)\" -- ignoring this line")
             return
