@@ -1,9 +1,9 @@
-// libFuzzer entry for the gateway.conf reader: compiled into the ConfigModel module by
-// fuzz/run.sh (same module, so internals are reachable). A crash, a trap or a broken invariant
-// below is a finding.
+// libFuzzer entry for the gateway.conf reader (fuzz/all.sh target `gateway-conf`; internals
+// through @testable import). A crash, a trap or a broken invariant below is a finding.
 //
 // The input is a gateway.conf. A first line `#set A;B;...` (a comment to the parser) also
 // supplies `--set` overrides, and every line is fed to the recipients-file address checker.
+@testable import ConfigModel
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGatewayConf(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
