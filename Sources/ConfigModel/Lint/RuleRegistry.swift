@@ -28,6 +28,7 @@ public enum RuleRegistry {
         UnescapedDotInIPPatternRule(),
         PostfixSyntaxRule(),
         DuplicateParameterRule(),
+        ExpansionNestingRule(),
         MasterCfFieldRule(),
         UnusedSuppressionRule(),
         OverrideShadowsMainRule(),

@@ -18,14 +18,16 @@ extension PostfixConfigSet {
         var out: [TableReference] = []
         var seen = Set<String>()
         func scan(_ scope: ParameterScope, _ names: [String]) {
+            // Each list once per scope: `$name` items repeat lists already scanned.
+            var walked = Set<String>()
             for name in names {
-                for item in scope.list(name) {
+                scope.forEachDistinctItem(name, walked: &walked) { item in
                     var text = PostfixList.ungroup(item.text)
                     while text.hasPrefix("proxy:") { text = String(text.dropFirst(6)) }
-                    guard let colon = text.firstIndex(of: ":") else { continue }
+                    guard let colon = text.firstIndex(of: ":") else { return }
                     let type = String(text[..<colon])
-                    guard Self.fileTableTypes.contains(type) else { continue }
-                    guard seen.insert(text).inserted else { continue }
+                    guard Self.fileTableTypes.contains(type) else { return }
+                    guard seen.insert(text).inserted else { return }
                     out.append(TableReference(reference: text, type: type, span: item.span, parameter: name, scope: scope))
                 }
             }

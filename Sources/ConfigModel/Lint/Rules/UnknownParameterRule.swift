@@ -25,6 +25,8 @@ public struct UnknownParameterRule: PostfixRule {
             """, [("master.cf", "smtp inet n - y - - smtpd\nsmtp-amavis unix - - n - 2 smtp\nsubmission inet n - y - - smtpd\n  -o smtpd_client_restrictions=$mua_client_restrictions\n")]),
         ])
 
+    private static let names = Suggest.Index(PostfixKnowledge.parameterNames)
+
     public func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         let services = config.masterCf?.services.map(\.name) ?? []
         let referenced = Self.referencedNames(config)
@@ -43,7 +45,7 @@ public struct UnknownParameterRule: PostfixRule {
                 continue
             }
             if referenced.contains(name) || classes.contains(name) { continue }
-            let suggestion = Suggest.closest(to: name, in: PostfixKnowledge.parameterNames)
+            let suggestion = Self.names.closest(to: name)
             if let s = suggestion {
                 out.add(Self.diagnostic("unknown parameter `\(name)`; did you mean `\(s)`?", at: span, fix: "write `\(s)`"))
             } else {
