@@ -78,11 +78,15 @@ public struct EmitError: Error, Equatable, Sendable, CustomStringConvertible {
     public var unsafe: Bool
     public var message: String
     public var fix: String?
-    public init(_ message: String, at keyPath: String, fix: String? = nil, unsafe: Bool = false) {
+    /// Where in the value the problem is (Unicode scalars from the start of the trimmed value),
+    /// when it is one character rather than the whole value.
+    public var offset: Int?
+    public init(_ message: String, at keyPath: String, fix: String? = nil, unsafe: Bool = false, offset: Int? = nil) {
         self.keyPath = keyPath
         self.unsafe = unsafe
         self.message = message
         self.fix = fix
+        self.offset = offset
     }
     public var description: String { message }
 }
@@ -90,7 +94,12 @@ public struct EmitError: Error, Equatable, Sendable, CustomStringConvertible {
 extension EmitError {
     /// The finding for `check`/`build`, at the span of the value in gateway.conf.
     public func diagnostic(in document: GatewayDocument) -> Diagnostic {
-        (unsafe ? SyntaxFinding.unsafeValue : SyntaxFinding.invalidValue)
-            .diagnostic(message, at: document.span(keyPath), fix: fix)
+        var span = document.span(keyPath)
+        // One character of a one-line value: point at it.
+        if let offset, span.endLine == span.line, span.column + offset <= span.endColumn {
+            span = SourceSpan(file: span.file, line: span.line, column: span.column + offset)
+        }
+        return (unsafe ? SyntaxFinding.unsafeValue : SyntaxFinding.invalidValue)
+            .diagnostic(message, at: span, fix: fix)
     }
 }
