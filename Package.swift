@@ -13,33 +13,56 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: Debian's libdb-dev and libpcre2-dev.
+        // System libraries: Debian's libdb-dev, libpcre2-dev and libssl-dev.
         .systemLibrary(name: "CBerkeleyDB", path: "Sources/CBerkeleyDB"),
         .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", pkgConfig: "libpcre2-8",
                        providers: [.apt(["libpcre2-dev"])]),
+        // Debian's libssl-dev: STARTTLS in `probe` on the plain POSIX socket (no swift-nio-ssl).
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
 
         // Lookup tables: postmap-compatible sources, Berkeley DB, regex tables. No model, no terminal I/O.
         .target(name: "MapBuilder", dependencies: ["CBerkeleyDB", "CPCRE2"]),
 
-        // The model and everything that reads or writes it. No terminal I/O.
-        .target(name: "ConfigModel", dependencies: ["MapBuilder"]),
+        // Layers, lowest first; a module imports only modules listed above it
+        // (scripts/module-graph.sh prints the graph and fails on a cycle or an upward arrow).
+        // Findings, spans, rule descriptions, did-you-mean, reporters. Knows no configuration.
+        .target(name: "Diagnostics"),
+        // Postfix main.cf/master.cf reader, expansion, parameter and restriction knowledge,
+        // access tables; ClamAV and amavis readers beside it. Knows no gateway.conf, no rules.
+        .target(name: "PostfixConfig", dependencies: ["Diagnostics", "MapBuilder"]),
+        // The gateway model (single source of truth), the gateway.conf language and the DSL.
+        .target(name: "ConfigModel", dependencies: ["Diagnostics", "PostfixConfig", "MapBuilder"]),
+        // gateway.conf -> files: emitters, restriction compiler, the compile pipeline, tree writer.
+        .target(name: "GatewayCompiler", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "MapBuilder"]),
+        // The transaction evaluator: Postfix's reply to one SMTP transaction, with a trace. Lint's
+        // open-relay verdict comes from this same evaluator, so Simulate sits below Lint.
+        .target(name: "Simulate", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
+                                                 "MapBuilder"]),
+        // Rules, registry, suppressions, `check` and `lint` drivers.
+        .target(name: "Lint", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
+                                             "Simulate", "MapBuilder"]),
 
         // SMTP client on POSIX sockets and the live relay-test battery (`probe`). No model.
-        .target(name: "SMTPProbe"),
+        .target(name: "SMTPProbe", dependencies: ["COpenSSL"]),
 
         // The command line: arguments, printing, colours, exit codes.
         .executableTarget(name: "gatewayctl", dependencies: [
-            "ConfigModel", "MapBuilder", "SMTPProbe",
+            "Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler", "Simulate", "Lint",
+            "MapBuilder", "SMTPProbe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Helpers shared by tests: temp dirs, running the built binary, real daemons (Postfix, ...).
-        .target(name: "TestSupport", dependencies: ["ConfigModel", "MapBuilder", "SMTPProbe"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
+                                                   "Simulate", "Lint", "MapBuilder", "SMTPProbe"], path: "Tests/TestSupport"),
 
-        .testTarget(name: "ConfigModelTests", dependencies: ["ConfigModel", "TestSupport"],
+        .testTarget(name: "ConfigModelTests", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
+                                                         "Simulate", "Lint", "TestSupport"],
                     exclude: ["Emit/Golden", "Fixtures", "Golden"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["SMTPProbe", "TestSupport"]),
-        .testTarget(name: "SimulateTests", dependencies: ["ConfigModel", "SMTPProbe", "TestSupport"]),
+        .testTarget(name: "SimulateTests", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
+                                                      "Simulate", "Lint", "SMTPProbe", "TestSupport"]),
         .testTarget(name: "GatewayctlCLITests", dependencies: ["TestSupport", "gatewayctl"]),
         .testTarget(name: "MapBuilderTests", dependencies: ["MapBuilder", "SMTPProbe", "TestSupport", "gatewayctl"],
                     exclude: ["Golden"]),

@@ -4,6 +4,8 @@
 // The input is a gateway.conf. A first line `#set A;B;...` (a comment to the parser) also
 // supplies `--set` overrides, and every line is fed to the recipients-file address checker.
 @testable import ConfigModel
+import Diagnostics
+@testable import Lint
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGatewayConf(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -23,7 +25,7 @@ public func fuzzGatewayConf(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 
         fatalError("a document came back together with errors")
     }
     if let document {
-        for rule in GatewayRules.all where !(rule is RecipientDomainRule) {
+        for rule in RuleRegistry.gatewayRules where !(rule is RecipientDomainRule) {
             _ = rule.check(document)
         }
     }

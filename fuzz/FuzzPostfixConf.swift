@@ -3,7 +3,8 @@
 // holding `%%`; the table is readable as /etc/postfix/m0 (hash:, texthash:, pcre:). The whole
 // linter runs over it: main.cf/master.cf parsing, `$name` expansion, restriction lists, the
 // relay analysis and the map rules. A crash, a trap or a broken invariant is a finding.
-@testable import ConfigModel
+import Lint
+import PostfixConfig
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPostfixConf(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

@@ -3,7 +3,8 @@
 // memory: address syntax, source routes, quoting, the resolver's address classes, access
 // tables keyed by address parts, recipient tables. A crash or trap is a finding; so is a
 // verdict that is not an SMTP reply or a transaction without one verdict per recipient.
-@testable import ConfigModel
+import PostfixConfig
+@testable import Simulate
 
 private let mainCf = """
     compatibility_level = 3.6

@@ -28,7 +28,7 @@ out=fuzz/out
 # The library modules in dependency order (Package.swift), each compiled once with coverage
 # instrumentation, ASan and -enable-testing (the targets use @testable import), from a
 # snapshot of the sources so that editing them meanwhile cannot break the build.
-modules=(MapBuilder ConfigModel)
+modules=(MapBuilder Diagnostics PostfixConfig ConfigModel GatewayCompiler Simulate Lint)
 declare -A target_file=(
     [gateway-conf]=FuzzParser.swift [postfix-conf]=FuzzPostfixConf.swift [map-source]=FuzzMapSource.swift
     [regex-table]=FuzzRegexTable.swift [simulate]=FuzzSimulate.swift

@@ -13,7 +13,9 @@ packages=(
   swaks                                      # SMTP client for end-to-end checks
   dnsmasq-base                               # a DNS fixture server on loopback
   iproute2 procps psmisc time                # ip netns, ps, killall, /usr/bin/time
+  strace                                     # syscall traces: read-once and crash-point tests
   man-db                                     # man: the rule man page renders without warnings
+  libssl-dev openssl                         # probe's STARTTLS (OpenSSL); test certificates
 )
 
 SUDO=""

@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
+bash scripts/module-graph.sh
 swift test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log

@@ -20,40 +20,37 @@ public final class SMTPConnection {
 
     private var fd: Int32 = -1
     private var pending: [UInt8] = []
+    /// Set once STARTTLS succeeded: every byte goes through it from then on.
+    private var tls: TLSChannel?
+    /// End of the current step (one command and its reply): a server that drips its reply a
+    /// byte at a time gets `commandTimeout` for all of it, not per byte.
+    private var stepDeadline: ContinuousClock.Instant?
 
     /// Longest reply line and most lines per reply accepted before the server is called broken.
     static let maxLineLength = 8192
     static let maxReplyLines = 512
 
     /// Connects to `host` (name or address) on `port`, trying each resolved address in turn.
-    /// Does not read the greeting: call `readReply()` for it.
-    public init(host: String, port: UInt16, commandTimeout: Duration = .seconds(30),
+    /// Resolution and each connect are waits like any other: bounded by `commandTimeout` and the
+    /// deadline. Does not read the greeting: call `readReply()` for it.
+    public convenience init(host: String, port: UInt16, commandTimeout: Duration = .seconds(30),
+                            deadline: ContinuousClock.Instant? = nil) throws {
+        let limit = try Self.limit(commandTimeout, deadline: deadline, waitingFor: "the name resolution of `\(host)`")
+        let addresses = try Resolver.resolve(host: host, port: port, timeout: limit)
+        try self.init(host: host, port: port, addresses: addresses, commandTimeout: commandTimeout, deadline: deadline)
+    }
+
+    /// Connects to the first of `addresses` (resolved earlier for `host`) that answers.
+    public init(host: String, port: UInt16, addresses: [SocketAddress], commandTimeout: Duration = .seconds(30),
                 deadline: ContinuousClock.Instant? = nil) throws {
         self.commandTimeout = commandTimeout
         self.deadline = deadline
         self.peer = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-        hints.ai_socktype = SOCK_STREAM
-        #endif
-        var list: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, String(port), &hints, &list)
-        guard rc == 0, let first = list else {
-            throw SMTPError.resolve(host: host, reason: String(cString: gai_strerror(rc)))
-        }
-        defer { freeaddrinfo(first) }
-
         var lastReason = "no address"
-        var cursor: UnsafeMutablePointer<addrinfo>? = first
-        while let info = cursor {
-            cursor = info.pointee.ai_next
+        for address in addresses {
             do {
-                fd = try Self.connect(info.pointee, timeout: try remainingMilliseconds(waitingFor: "the connection"))
-                peerAddress = Self.numericHost(info.pointee) ?? host
+                fd = try Self.connect(address, timeout: try remainingMilliseconds(waitingFor: "the connection"))
+                peerAddress = address.numericHost ?? host
                 return
             } catch let SMTPError.connect(_, reason) {
                 lastReason = reason
@@ -66,15 +63,44 @@ public final class SMTPConnection {
 
     /// Closes the socket; further commands fail with `closed`.
     public func close() {
+        tls?.shutdown()
+        tls = nil
         if fd >= 0 { _ = Glibc.close(fd) }
         fd = -1
     }
 
-    /// Sends one command line (CRLF appended) and reads its complete reply.
+    /// True once `startTLS` succeeded on this connection.
+    public var isEncrypted: Bool { tls != nil }
+
+    /// Sends one command line (CRLF appended) and reads its complete reply, both within one
+    /// `commandTimeout`.
     public func command(_ line: String) throws -> SMTPReply {
+        stepDeadline = ContinuousClock.now + commandTimeout
+        defer { stepDeadline = nil }
         try send(line)
         let verb = line.prefix { $0 != " " && $0 != ":" }
         return try readReply(waitingFor: "the reply to \(verb)")
+    }
+
+    /// The TLS handshake after a 220 reply to STARTTLS (RFC 3207), within one `commandTimeout`.
+    /// `host` is the name the user asked for (SNI and the host match of the report). Anything
+    /// the server sent after its 220 and before the handshake is discarded unread: it was sent in
+    /// clear text and must not be taken as the answer to a command given inside TLS.
+    public func startTLS(host: String) throws -> TLSInfo {
+        stepDeadline = ContinuousClock.now + commandTimeout
+        defer { stepDeadline = nil }
+        guard fd >= 0 else { throw SMTPError.closed(waitingFor: "the TLS handshake") }
+        pending.removeAll()
+        let channel = try TLSChannel(fd: fd, serverName: host)
+        while true {
+            switch channel.handshake() {
+            case .done: tls = channel; return channel.info(host: host)
+            case .wantRead: try wait(for: Int16(POLLIN), waitingFor: "the TLS handshake")
+            case .wantWrite: try wait(for: Int16(POLLOUT), waitingFor: "the TLS handshake")
+            case .closed: throw SMTPError.closed(waitingFor: "the TLS handshake")
+            case let .failed(reason): throw SMTPError.tls(reason)
+            }
+        }
     }
 
     /// Sends one line without reading a reply. Refuses CR, LF and NUL: user data never becomes
@@ -84,9 +110,20 @@ public final class SMTPConnection {
             throw SMTPError.unsafeCommand(line)
         }
         let bytes = Array((line + "\r\n").utf8)
+        let what = "the socket to accept `\(line)`"
         var offset = 0
         while offset < bytes.count {
-            try wait(for: Int16(POLLOUT), waitingFor: "the socket to accept `\(line)`")
+            if let tls {
+                switch bytes[offset...].withUnsafeBytes({ tls.write($0) }) {
+                case let .done(n): offset += n
+                case .wantRead: try wait(for: Int16(POLLIN), waitingFor: what)
+                case .wantWrite: try wait(for: Int16(POLLOUT), waitingFor: what)
+                case .closed: throw SMTPError.closed(waitingFor: what)
+                case let .failed(reason): throw SMTPError.tls(reason)
+                }
+                continue
+            }
+            try wait(for: Int16(POLLOUT), waitingFor: what)
             let n = bytes[offset...].withUnsafeBytes { raw in
                 Glibc.send(fd, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
             }
@@ -98,8 +135,12 @@ public final class SMTPConnection {
         }
     }
 
-    /// Reads one complete (possibly multi-line) reply.
+    /// Reads one complete (possibly multi-line) reply, all of it within `commandTimeout` (or
+    /// the rest of the current command's) and the deadline.
     public func readReply(waitingFor what: String = "the greeting") throws -> SMTPReply {
+        let ownStep = stepDeadline == nil
+        if ownStep { stepDeadline = ContinuousClock.now + commandTimeout }
+        defer { if ownStep { stepDeadline = nil } }
         var code: Int?
         var status: String?
         var lines: [String] = []
@@ -129,13 +170,23 @@ public final class SMTPConnection {
                 var bytes = pending[..<newline]
                 if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
                 pending.removeSubrange(...newline)
-                return String(decoding: bytes, as: UTF8.self)
+                return Self.decode(bytes)
             }
             guard pending.count <= Self.maxLineLength else {
-                throw SMTPError.malformedReply(String(decoding: pending.prefix(80), as: UTF8.self) + "...")
+                throw SMTPError.malformedReply(Self.decode(pending.prefix(80)) + "...")
+            }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            if let tls {
+                switch chunk.withUnsafeMutableBytes({ tls.read(into: $0) }) {
+                case let .done(n): pending.append(contentsOf: chunk[..<n])
+                case .wantRead: try wait(for: Int16(POLLIN), waitingFor: what)
+                case .wantWrite: try wait(for: Int16(POLLOUT), waitingFor: what)
+                case .closed: throw SMTPError.closed(waitingFor: what)
+                case let .failed(reason): throw SMTPError.tls(reason)
+                }
+                continue
             }
             try wait(for: Int16(POLLIN), waitingFor: what)
-            var chunk = [UInt8](repeating: 0, count: 4096)
             let n = chunk.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
@@ -143,6 +194,30 @@ public final class SMTPConnection {
             }
             if n == 0 { throw SMTPError.closed(waitingFor: what) }
             pending.append(contentsOf: chunk[..<n])
+        }
+    }
+
+    /// A reply line as text: UTF-8 as sent, each byte that is not valid UTF-8 as `\xNN` (so
+    /// nothing is lost to U+FFFD). Control characters stay: the printer escapes them.
+    static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        let bytes = Array(bytes)
+        var out = ""
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case let .valid(encoded):
+                out.unicodeScalars.append(Unicode.UTF8.decode(encoded))
+                offset += encoded.count
+            case let .error(length):
+                for byte in bytes[offset..<offset + length] {
+                    out += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+                }
+                offset += length
+            case .emptyInput:
+                return out
+            }
         }
     }
 
@@ -160,34 +235,43 @@ public final class SMTPConnection {
         }
     }
 
-    /// The time left for one wait: the command timeout, cut short by the deadline.
+    /// The time left for one wait: the rest of the current step (or a whole command timeout
+    /// outside one), cut short by the deadline.
     private func remainingMilliseconds(waitingFor what: String) throws -> Int32 {
-        var limit = commandTimeout
-        if let deadline {
-            let left = deadline - ContinuousClock.now
+        var limit = try Self.limit(commandTimeout, deadline: deadline, waitingFor: what)
+        if let stepDeadline {
+            let left = stepDeadline - ContinuousClock.now
             if left <= .zero { throw SMTPError.timeout(waitingFor: what) }
             limit = min(limit, left)
         }
+        return Self.milliseconds(limit)
+    }
+
+    /// `timeout`, or less when the deadline comes first; throws when it has passed.
+    private static func limit(_ timeout: Duration, deadline: ContinuousClock.Instant?, waitingFor what: String) throws -> Duration {
+        guard let deadline else { return timeout }
+        let left = deadline - ContinuousClock.now
+        if left <= .zero { throw SMTPError.timeout(waitingFor: what) }
+        return min(timeout, left)
+    }
+
+    private static func milliseconds(_ limit: Duration) -> Int32 {
         let (seconds, attoseconds) = limit.components
         let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         return Int32(clamping: max(ms, 1))
     }
 
-    private static func numericHost(_ info: addrinfo) -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        guard getnameinfo(info.ai_addr, info.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
-                          NI_NUMERICHOST) == 0 else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
     /// A non-blocking connect bounded by `timeout` milliseconds; returns the connected socket.
-    private static func connect(_ info: addrinfo, timeout: Int32) throws -> Int32 {
-        let address = "address family \(info.ai_family)"
-        let fd = socket(info.ai_family, info.ai_socktype, info.ai_protocol)
+    private static func connect(_ info: SocketAddress, timeout: Int32) throws -> Int32 {
+        let address = info.numericHost ?? "address family \(info.family)"
+        let fd = socket(info.family, info.socketType, info.socketProtocol)
         guard fd >= 0 else { throw SMTPError.connect(address: address, reason: String(cString: strerror(errno))) }
         let flags = fcntl(fd, F_GETFL, 0)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-        if Glibc.connect(fd, info.ai_addr, info.ai_addrlen) != 0 && errno != EINPROGRESS {
+        let started = info.storage.withUnsafeBytes {
+            Glibc.connect(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count))
+        }
+        if started != 0 && errno != EINPROGRESS {
             let reason = String(cString: strerror(errno))
             _ = Glibc.close(fd)
             throw SMTPError.connect(address: address, reason: reason)

@@ -10,6 +10,8 @@ public enum SMTPError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsafeCommand(String)
     /// The greeting or EHLO/HELO was refused: the server will not talk to us.
     case refused(SMTPReply)
+    /// The TLS layer failed (OpenSSL's reason).
+    case tls(String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum SMTPError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .malformedReply(line): "malformed reply line `\(line)`"
         case let .unsafeCommand(command): "refusing to send a command holding CR, LF or NUL: `\(command)`"
         case let .refused(reply): "server refused the session: \(reply)"
+        case let .tls(reason): "TLS: \(reason)"
         }
     }
 }

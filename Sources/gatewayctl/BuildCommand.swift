@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConfigModel
 import MapBuilder
+import GatewayCompiler
 
 /// `gatewayctl build [CONFIG] --out DIR`: check gateway.conf, emit every file under DIR in the
 /// platform's layout, build the hash tables, print a summary. `--diff` and `--check` only
@@ -47,15 +48,10 @@ struct Build: ParsableCommand {
             summary("error: `\(config)` has errors; nothing written to `\(out)`")
             throw ExitCode(1)
         }
-        let tree: EmittedTree
-        do {
-            if let checkedTree = checked.tree {
-                tree = checkedTree
-            } else {
-                tree = try GatewayEmitter.emit(document.gateway)
-            }
-        } catch {
-            _ = output.report(diagnostics + [error.diagnostic(in: document)])
+        // An emit failure is already an error-level finding of the compilation, so a tree
+        // exists whenever nothing was refused.
+        guard let tree = checked.tree else {
+            _ = output.report(diagnostics)
             summary("error: `\(config)` cannot be emitted; nothing written to `\(out)`")
             throw ExitCode(1)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfigModel
+import Lint
 
 /// The gateway.conf argument and its `--set` overrides, shared by `check` and `build`.
 struct GatewayInput: ParsableArguments {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import ConfigModel
+import Lint
+import PostfixConfig
 
 /// `gatewayctl lint PATH...`: lint existing Postfix configurations (and the ClamAV, amavis and
 /// map files beside them) with every Postfix rule.

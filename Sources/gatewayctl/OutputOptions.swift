@@ -6,6 +6,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Diagnostics
+import Lint
 
 extension ReportFormat: ExpressibleByArgument {}
 

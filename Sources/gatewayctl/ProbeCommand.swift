@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConfigModel
 import SMTPProbe
+import Diagnostics
 
 /// `gatewayctl probe HOST[:PORT]`: the live relay battery against a running server.
 struct Probe: ParsableCommand {
@@ -8,7 +9,11 @@ struct Probe: ParsableCommand {
         abstract: "Try 18 relay tricks against a live SMTP server (never sends DATA).",
         discussion: """
             Runs nmap's 16 smtp-open-relay tricks plus two seen in the wild, one connection and \
-            one command at a time, RSET after each. A trick relays when RCPT gets a 2xx reply.
+            one command at a time, RSET after each. A trick relays when RCPT gets a 2xx reply. \
+            When the server offers STARTTLS the battery runs a second time inside TLS (EHLO \
+            again after the handshake), and the protocol, cipher and certificate are reported; \
+            a failed negotiation is reported and leaves the clear-text results. Server text is \
+            printed with control characters escaped (\\x1b).
             Exit status: 0 no relay accepted, 1 a relay was accepted, 2 the server could not be \
             reached or every trick failed, 64 usage error.
             """)
@@ -25,9 +30,14 @@ struct Probe: ParsableCommand {
     @Option(help: ArgumentHelp("Foreign domain the tricks try to relay to.", valueName: "dom"))
     var domain = "example.org"
 
-    @Option(help: ArgumentHelp("Seconds to wait for each reply; the whole run is bounded by 10 times this.",
-                               valueName: "s"))
+    @Option(help: ArgumentHelp("""
+        Seconds for each step (name resolution, connect, one command and its whole reply, the TLS \
+        handshake); the whole run, resolution included, ends after 10 times this.
+        """, valueName: "s"))
     var timeout: Double = 30
+
+    @Flag(inversion: .prefixedNo, help: "Run the battery again inside TLS when the server offers STARTTLS (on by default; --no-starttls: clear text only).")
+    var starttls = true
 
     @Option(help: "Output format: text or json.")
     var format: VerdictFormat = .text
@@ -47,17 +57,18 @@ struct Probe: ParsableCommand {
         guard let (host, port) = Self.parseTarget(target) else { throw ExitCode(64) }
         let perCommand = Duration.milliseconds(Int64(timeout * 1000))
         let options = RelayProbeOptions(host: host, port: port, helo: helo, domain: domain, sender: from,
-                                        commandTimeout: perCommand, totalTimeout: perCommand * 10)
+                                        commandTimeout: perCommand, totalTimeout: perCommand * 10,
+                                        starttls: starttls)
         let report: RelayProbeReport
         do {
             report = try RelayProbe.run(options)
         } catch {
-            Terminal.error("error: probe \(target): \(error)")
+            Terminal.error("error: probe \(target): " + PrintableText.escaped(String(describing: error)))
             throw InputFailure.exitCode
         }
         Terminal.write(format == .json ? Self.json(report).serialized(indent: 2) + "\n" : Self.text(report))
         if report.relayAccepted { throw ExitCode(1) }
-        if report.results.allSatisfy({ $0.outcome == .failed }) { throw InputFailure.exitCode }
+        if (report.results + report.tlsResults).allSatisfy({ $0.outcome == .failed }) { throw InputFailure.exitCode }
     }
 
     /// `host`, `host:port`, `[v6]:port`, or a bare IPv6 address; port 25 by default.
@@ -80,26 +91,62 @@ struct Probe: ParsableCommand {
         return (String(host), port)
     }
 
+    /// One line per trick and a summary, for the clear-text battery and then the one inside
+    /// TLS. Every line is escaped: server text never reaches the terminal raw.
     static func text(_ report: RelayProbeReport) -> String {
-        var out = "probe \(report.peer): \(report.greeting)\n"
-        for result in report.results {
+        var lines = ["probe \(report.peer): \(report.greeting)"]
+        lines += tlsLines(report.tls)
+        lines += trickLines(report.results, label: "")
+        lines.append(summary(report.results))
+        if !report.tlsResults.isEmpty {
+            lines += trickLines(report.tlsResults, label: " (TLS)")
+            lines.append("inside TLS: " + summary(report.tlsResults))
+        }
+        return lines.map { PrintableText.escaped($0) + "\n" }.joined()
+    }
+
+    static func tlsLines(_ outcome: TLSOutcome) -> [String] {
+        switch outcome {
+        case .skipped: return ["STARTTLS: not tried (--no-starttls)"]
+        case .notOffered: return ["STARTTLS: not offered; the tricks ran in clear text only"]
+        case let .failed(reason): return ["STARTTLS: failed (\(reason)); the tricks ran in clear text only"]
+        case let .negotiated(info):
+            var lines = ["STARTTLS: \(info.protocolVersion), cipher \(info.cipher)"]
+            guard let cert = info.certificate else { return lines + ["certificate: none"] }
+            lines.append("certificate: subject \(cert.subject); issuer \(cert.issuer)")
+            lines.append("certificate: valid from \(cert.notBefore) to \(cert.notAfter)")
+            if !cert.subjectAltNames.isEmpty {
+                lines.append("certificate: names \(cert.subjectAltNames.joined(separator: ", "))")
+            }
+            lines.append("certificate: " + (cert.verifyError.map { "does not verify (\($0))" } ?? "verifies")
+                         + (cert.matchesHost ? ", matches the host" : ", does not match the host")
+                         + " (information only: not part of the relay verdict)")
+            return lines
+        }
+    }
+
+    static func trickLines(_ results: [RelayTrickResult], label: String) -> [String] {
+        results.map { result in
             let trick = result.trick
-            out += "trick \(trick.number): \(result.outcome.rawValue): \(trick.mailCommand) \(trick.rcptCommand)"
+            var out = "trick \(trick.number)\(label): \(result.outcome.rawValue): \(trick.mailCommand) \(trick.rcptCommand)"
             if result.outcome == .senderRefused, let mail = result.mailReply {
                 out += " -> \(mail)"
             } else if let rcpt = result.rcptReply {
                 out += " -> \(rcpt)"
             }
             if let error = result.error { out += " (\(error))" }
-            out += "\n"
+            return out
         }
-        let relayed = report.results.filter { $0.outcome == .relayed }.count
-        let failed = report.results.filter { $0.outcome == .failed }.count
-        out += report.relayAccepted
-            ? "open relay: \(relayed) of \(report.results.count) tricks accepted"
-            : "no relay accepted: \(report.results.count - failed) of \(report.results.count) tricks refused"
+    }
+
+    static func summary(_ results: [RelayTrickResult]) -> String {
+        let relayed = results.filter { $0.outcome == .relayed }.count
+        let failed = results.filter { $0.outcome == .failed }.count
+        var out = relayed > 0
+            ? "open relay: \(relayed) of \(results.count) tricks accepted"
+            : "no relay accepted: \(results.count - failed) of \(results.count) tricks refused"
         if failed > 0 { out += ", \(failed) inconclusive" }
-        return out + "\n"
+        return out
     }
 
     static func json(_ report: RelayProbeReport) -> JSONValue {
@@ -108,16 +155,18 @@ struct Probe: ParsableCommand {
             return .object([("code", .int(r.code)), ("enhancedStatus", r.enhancedStatus.map(JSONValue.string) ?? .null),
                             ("text", .string(r.text))])
         }
-        let tricks: [JSONValue] = report.results.map { result in
-            .object([
-                ("number", .int(result.trick.number)),
-                ("mailFrom", .string(result.trick.mailPath)),
-                ("rcptTo", .string(result.trick.rcptPath)),
-                ("outcome", .string(result.outcome.rawValue)),
-                ("mailReply", reply(result.mailReply)),
-                ("rcptReply", reply(result.rcptReply)),
-                ("error", result.error.map(JSONValue.string) ?? .null),
-            ])
+        func tricks(_ results: [RelayTrickResult]) -> JSONValue {
+            .array(results.map { result in
+                .object([
+                    ("number", .int(result.trick.number)),
+                    ("mailFrom", .string(result.trick.mailPath)),
+                    ("rcptTo", .string(result.trick.rcptPath)),
+                    ("outcome", .string(result.outcome.rawValue)),
+                    ("mailReply", reply(result.mailReply)),
+                    ("rcptReply", reply(result.rcptReply)),
+                    ("error", result.error.map(JSONValue.string) ?? .null),
+                ])
+            })
         }
         return .object([
             ("version", .int(1)),
@@ -127,7 +176,39 @@ struct Probe: ParsableCommand {
             ("greeting", reply(report.greeting)),
             ("esmtp", .bool(report.esmtp)),
             ("relayAccepted", .bool(report.relayAccepted)),
-            ("tricks", .array(tricks)),
+            ("tricks", tricks(report.results)),
+            ("tls", tlsJSON(report.tls, tricks: tricks(report.tlsResults))),
+        ])
+    }
+
+    /// `status` is negotiated, not-offered, skipped or failed; the rest is null unless it applies.
+    static func tlsJSON(_ outcome: TLSOutcome, tricks: JSONValue) -> JSONValue {
+        var status = "negotiated", error: String?, info: TLSInfo?
+        switch outcome {
+        case .skipped: status = "skipped"
+        case .notOffered: status = "not-offered"
+        case let .failed(reason): status = "failed"; error = reason
+        case let .negotiated(negotiated): info = negotiated
+        }
+        let certificate: JSONValue = info?.certificate.map { cert in
+            .object([
+                ("subject", .string(cert.subject)),
+                ("issuer", .string(cert.issuer)),
+                ("notBefore", .string(cert.notBefore)),
+                ("notAfter", .string(cert.notAfter)),
+                ("subjectAltNames", .array(cert.subjectAltNames.map(JSONValue.string))),
+                ("verifies", .bool(cert.verifies)),
+                ("verifyError", cert.verifyError.map(JSONValue.string) ?? .null),
+                ("matchesHost", .bool(cert.matchesHost)),
+            ])
+        } ?? .null
+        return .object([
+            ("status", .string(status)),
+            ("error", error.map(JSONValue.string) ?? .null),
+            ("protocol", info.map { .string($0.protocolVersion) } ?? .null),
+            ("cipher", info.map { .string($0.cipher) } ?? .null),
+            ("certificate", certificate),
+            ("tricks", tricks),
         ])
     }
 }

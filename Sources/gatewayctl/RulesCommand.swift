@@ -1,5 +1,7 @@
 import ArgumentParser
 import ConfigModel
+import Diagnostics
+import Lint
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(

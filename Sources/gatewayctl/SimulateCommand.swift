@@ -1,6 +1,9 @@
 import ArgumentParser
 import ConfigModel
 import Foundation
+import Diagnostics
+import Simulate
+import Lint
 
 /// `gatewayctl simulate`: predict smtpd's reply to a transaction, with the trace.
 struct Simulate: ParsableCommand {

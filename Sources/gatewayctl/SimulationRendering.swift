@@ -1,4 +1,6 @@
 import ConfigModel
+import Diagnostics
+import Simulate
 
 /// Text and JSON forms of a simulation result (`simulate`).
 enum SimulationRendering {

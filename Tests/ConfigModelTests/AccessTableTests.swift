@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 import TestSupport
 @testable import ConfigModel
+@testable import PostfixConfig
+@testable import Lint
 
 /// The tables restrictions consult, read as Postfix reads them.
 final class AccessTableTests: XCTestCase {

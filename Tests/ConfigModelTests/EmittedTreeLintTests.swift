@@ -1,6 +1,9 @@
 import XCTest
 import TestSupport
 @testable import ConfigModel
+@testable import PostfixConfig
+@testable import GatewayCompiler
+@testable import Lint
 
 /// The emitted-tree path of `check`: an in-memory tree is read like a directory.
 final class EmittedTreeLintTests: XCTestCase {

@@ -1,6 +1,7 @@
 import XCTest
 import TestSupport
-@testable import ConfigModel
+@testable import PostfixConfig
+@testable import Lint
 
 /// `$name` expansion at scale and at Postfix's nesting limit (issue 10 item 9): each parameter
 /// is expanded once per scope, loops and chains deeper than 100 levels fail exactly where

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 import TestSupport
 @testable import ConfigModel
+@testable import Diagnostics
+@testable import PostfixConfig
 
 final class GatewayParserTests: XCTestCase {
     static let base = SyntaxFinding.base

@@ -2,6 +2,9 @@ import Foundation
 import XCTest
 import TestSupport
 @testable import ConfigModel
+@testable import Diagnostics
+@testable import PostfixConfig
+@testable import Lint
 
 /// Real-world configurations lint without a crash and without an open-relay false positive:
 /// Debian's shipped Postfix, ClamAV and amavisd-new files, and the tutorial's final setup.

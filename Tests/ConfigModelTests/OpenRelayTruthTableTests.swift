@@ -3,6 +3,9 @@ import XCTest
 import TestSupport
 import SMTPProbe
 @testable import ConfigModel
+@testable import Diagnostics
+@testable import PostfixConfig
+@testable import Lint
 
 /// The open-relay truth table: every hand-made configuration runs in a REAL Postfix (loopback,
 /// private dirs, XCLIENT to pose as an outsider) and gets a relay attempt; gatewayctl's verdict

@@ -1,6 +1,9 @@
 import XCTest
 import TestSupport
 @testable import ConfigModel
+@testable import Diagnostics
+@testable import PostfixConfig
+@testable import Lint
 
 final class PostfixReaderTests: XCTestCase {
     func testMainCfContinuationCommentsAndSpans() {

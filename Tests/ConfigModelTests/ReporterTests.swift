@@ -1,5 +1,6 @@
 import XCTest
 @testable import ConfigModel
+@testable import Diagnostics
 
 final class ReporterTests: XCTestCase {
     let sample = [

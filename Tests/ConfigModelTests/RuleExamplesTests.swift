@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 import TestSupport
 @testable import ConfigModel
+@testable import Diagnostics
+@testable import Lint
 
 /// Runs every registered rule's own examples: a triggering example must produce the rule's id
 /// exactly where its `↓` markers point, a non-triggering one must not produce it at all.

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import TestSupport
 @testable import ConfigModel
+@testable import Lint
 
 /// man/gatewayctl-rules.7 is rendered from the rule descriptions; this fails when the
 /// committed page is stale. Regenerate with `GATEWAYCTL_UPDATE_GOLDEN=1`.

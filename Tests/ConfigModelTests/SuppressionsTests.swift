@@ -1,5 +1,7 @@
 import XCTest
 @testable import ConfigModel
+@testable import Diagnostics
+@testable import Lint
 
 final class SuppressionsTests: XCTestCase {
     func diag(_ line: Int, _ rule: String = "open-relay", id: String = "GW2001") -> Diagnostic {

@@ -1,5 +1,7 @@
 import XCTest
 @testable import ConfigModel
+@testable import Diagnostics
+@testable import PostfixConfig
 
 final class ValuesTests: XCTestCase {
     func testIPv4() {

@@ -1,4 +1,6 @@
 import ConfigModel
+import PostfixConfig
+import Lint
 import Foundation
 import TestSupport
 import XCTest

@@ -1,4 +1,5 @@
 import ConfigModel
+import Simulate
 import Foundation
 import TestSupport
 import XCTest

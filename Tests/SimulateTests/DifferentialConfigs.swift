@@ -1,4 +1,5 @@
 import ConfigModel
+import GatewayCompiler
 import Foundation
 import TestSupport
 

@@ -1,4 +1,6 @@
 import ConfigModel
+import PostfixConfig
+import Simulate
 import TestSupport
 import XCTest
 

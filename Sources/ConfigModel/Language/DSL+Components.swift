@@ -1,3 +1,5 @@
+import PostfixConfig
+
 /// The model's section types as DSL components, with string conveniences that validate like
 /// the parser.
 extension Identity: GatewayComponent {

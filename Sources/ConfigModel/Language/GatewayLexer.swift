@@ -1,4 +1,5 @@
 import MapBuilder
+import Diagnostics
 
 /// One meaningful line of gateway.conf: a section header or the text of an entry. Blank lines and
 /// comments are gone; the text is trimmed and carries its exact columns.

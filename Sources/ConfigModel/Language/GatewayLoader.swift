@@ -3,11 +3,15 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Diagnostics
 
 /// Reads gateway.conf from disk and parses it. `unreadable` tells the CLI to exit 2: the file
 /// itself could not be read (missing, permission, a directory), as opposed to findings in it.
 public enum GatewayLoader {
     public struct Result: Sendable {
+        /// The file as read (empty when unreadable): suppressions are parsed from these bytes,
+        /// so the file is read once per command.
+        public var bytes: [UInt8]
         public var document: GatewayDocument?
         public var diagnostics: [Diagnostic]
         public var unreadable: Bool
@@ -19,13 +23,13 @@ public enum GatewayLoader {
     public static func load(path: String, overrides: [String] = []) -> Result {
         switch readFile(path) {
         case .failure(let message):
-            return Result(document: nil, diagnostics: [SyntaxFinding.unreadableFile.diagnostic(
+            return Result(bytes: [], document: nil, diagnostics: [SyntaxFinding.unreadableFile.diagnostic(
                 message, at: .file(path), fix: "pass the path of a readable gateway.conf")], unreadable: true)
         case .success(let bytes):
             let (doc, diags) = bytes.withUnsafeBufferPointer {
                 GatewayParser.parse(bytes: $0, file: path, overrides: overrides)
             }
-            return Result(document: doc, diagnostics: diags, unreadable: false)
+            return Result(bytes: bytes, document: doc, diagnostics: diags, unreadable: false)
         }
     }
 

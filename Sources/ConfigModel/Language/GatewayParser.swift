@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// gateway.conf text -> `GatewayDocument`. Never traps on input: every problem is a
 /// `Diagnostic` with file, line and column. The document is nil when any error was found, so
 /// that semantic rules only ever see a complete, valid model.

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// `[clients]`, `[helo]`, `[senders]`, `[checks]`, `[dnsbl]`.
 extension ModelReader {
     mutating func clients(_ raw: RawSection?) -> [AccessEntry]? {

@@ -1,3 +1,6 @@
+import Diagnostics
+import PostfixConfig
+
 /// `[gateway]`, `[relay]`, `[recipients]`, `[aliases]`, `[local]`.
 extension ModelReader {
     mutating func identity(_ raw: RawSection?) -> Identity? {

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// Turns a `RawDocument` into the model, validating every value and recording where it came
 /// from. Each failure is a diagnostic at the value's span; reading goes on so that one run
 /// reports every problem.

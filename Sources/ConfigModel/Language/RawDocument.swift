@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// One entry of a section: `key = value`, or a bare line (`key` nil for list items; in map
 /// sections a bare line is kept with `value` nil so the section decides whether it may be bare).
 struct RawEntry: Sendable {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Diagnostics
 
 /// A recipients file (`[recipients] file = PATH`): one address per line, blank lines and `#`
 /// comment lines ignored, an optional second field `OK` accepted so an existing postmap source
@@ -17,6 +18,13 @@ public enum RecipientFile {
         public var column: Int
         public var address: String
         public var problem: String?
+
+        public init(line: Int, column: Int, address: String, problem: String? = nil) {
+            self.line = line
+            self.column = column
+            self.address = address
+            self.problem = problem
+        }
     }
 
     /// Calls `body` for every non-comment line in file order.
@@ -31,7 +39,7 @@ public enum RecipientFile {
     static let chunk = 1 << 20
 
     /// The streaming core. `bytes` is only valid during the call.
-    static func scan(path: String,
+    public static func scan(path: String,
                      _ body: (_ line: Int, _ column: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ problem: String?) -> Void)
         throws(OpenError) {
         let (fd, _) = try InputFile.openRegular(path)

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// The catalogue entries of the reader's findings, examples included: the generic rule test
 /// runs them like any rule's. Two cannot be shown as gateway.conf text and have no triggering
 /// example (`invalid-encoding`: a Swift string is always valid UTF-8; `line-too-long`: 64 KiB

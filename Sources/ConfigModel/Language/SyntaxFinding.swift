@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// The kinds of finding the gateway.conf reader itself produces (GW1xxx). They are not `Rule`
 /// values (they come from the lexer and parser), but each has a stable id, a name and a
 /// `RuleDescription` with examples in `RuleRegistry.otherDescriptions`.

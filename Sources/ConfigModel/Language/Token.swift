@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A piece of gateway.conf text with its exact place: 1-based line and columns counted in Unicode
 /// scalars. `endColumn` is exclusive (the column after the last character), as in SARIF.
 struct Token: Sendable, Hashable {

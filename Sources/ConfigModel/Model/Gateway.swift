@@ -1,3 +1,5 @@
+import PostfixConfig
+
 /// The whole gateway, as gateway.conf or the Swift DSL describes it. The single source of truth:
 /// the linter, the emitters and the simulator read this and nothing else.
 ///

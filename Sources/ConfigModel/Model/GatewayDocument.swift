@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A parsed gateway.conf: the model plus the span of every section, value and list item, so rules
 /// can point at the exact text. Key paths:
 /// - `section`: the section name in its header (`[gateway]` -> column of `g`);

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 @testable import ConfigModel
+@testable import GatewayCompiler
 
 /// The real daemons are the oracles: each emitted file of the seed gateway must be accepted by
 /// the program that reads it, with no warning. Each test also feeds the oracle a known-bad

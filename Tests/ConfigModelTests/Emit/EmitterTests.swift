@@ -1,5 +1,7 @@
 import XCTest
 @testable import ConfigModel
+@testable import PostfixConfig
+@testable import GatewayCompiler
 
 /// Properties of the emitted files that hold for any model (the goldens pin the seed's text).
 final class EmitterTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 @testable import ConfigModel
+@testable import GatewayCompiler
 
 /// The seed example (examples/seed-gateway.conf) emitted for the tutorial's FreeBSD/Postfix 2.8
 /// and for Debian/Postfix 3.7, compared byte for byte with the reviewed trees under

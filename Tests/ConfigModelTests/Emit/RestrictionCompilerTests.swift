@@ -1,5 +1,7 @@
 import XCTest
 @testable import ConfigModel
+@testable import PostfixConfig
+@testable import GatewayCompiler
 
 final class RestrictionCompilerTests: XCTestCase {
     private func plan(_ g: Gateway) throws -> RestrictionPlan {

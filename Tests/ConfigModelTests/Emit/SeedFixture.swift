@@ -1,4 +1,5 @@
 @testable import ConfigModel
+@testable import PostfixConfig
 
 /// The tutorial's gateway built in Swift, for emitter tests that must not depend on the
 /// gateway.conf parser (the golden tests parse examples/seed-gateway.conf instead).

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 @testable import ConfigModel
+@testable import GatewayCompiler
 
 /// `UnifiedDiff` against GNU `diff -u` on the same pairs: hunks must match line for line.
 final class UnifiedDiffTests: XCTestCase {

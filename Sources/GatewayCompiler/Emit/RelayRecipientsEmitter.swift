@@ -1,0 +1,48 @@
+import ConfigModel
+
+/// `relay_recipients`: every valid recipient, `address OK` (relay_recipient_maps). Inline lists
+/// come from the model; a `[recipients] file` is streamed line by line (it may hold millions)
+/// and every line is validated as an address before it becomes a key.
+enum RelayRecipientsEmitter {
+    static func emit(_ g: Gateway, _ ctx: EmitContext) throws(EmitError) -> EmittedFile {
+        var out = ctx.banner()
+        switch g.recipients {
+        case .inline(let list):
+            for a in list { out += try ConfigText.mapKey(a.description, at: "recipients") + " OK\n" }
+        case .file(let path):
+            try appendFile(path, ctx, to: &out)
+        }
+        return ctx.file(ctx.paths.postfix(MapFiles.relayRecipients), out, map: .hash)
+    }
+
+    /// Streams the file with the parser's reader (it validated the same lines); any line that
+    /// is not an address stops the build rather than becoming a key.
+    static func appendFile(_ path: String, _ ctx: EmitContext, to out: inout String) throws(EmitError) {
+        let full = path
+        var bad: RecipientFile.Item?
+        // Bytes, not Strings: this loop runs once per recipient (millions). A key must be one
+        // token of printable bytes; the reader's address check already refuses worse.
+        var bytes: [UInt8] = []
+        do {
+            try RecipientFile.scan(path: full) { line, column, address, problem in
+                guard bad == nil else { return }
+                if problem != nil || address.isEmpty || address.contains(where: { $0 <= 0x20 || $0 == 0x7f }) {
+                    bad = RecipientFile.Item(line: line, column: column,
+                                             address: String(decoding: address, as: UTF8.self), problem: problem)
+                    return
+                }
+                bytes.append(contentsOf: address)
+                bytes.append(contentsOf: " OK\n".utf8)
+            }
+        } catch {
+            throw EmitError("cannot read recipient file `\(full)`", at: "recipients.file",
+                            fix: "check the path (relative paths resolve against gateway.conf's directory)")
+        }
+        out += String(decoding: bytes, as: UTF8.self)
+        if let b = bad {
+            throw EmitError("`\(full)` line \(b.line): `\(b.address.escapedForMessage)` is not an email address"
+                            + (b.problem.map { " (\($0))" } ?? ""), at: "recipients.file",
+                            fix: "write one address per line, e.g. `user@example.com`")
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import PostfixConfig
+
+extension EmittedTree {
+    /// The emitted tree as a Postfix configuration held in memory (maps are sources: no .db
+    /// yet), parsed once per compilation: lint and simulate both read this value.
+    public func postfixConfiguration(version: PostfixVersion) -> PostfixConfigSet? {
+        guard let main = files.first(where: { $0.path.hasSuffix("postfix/main.cf") }) else { return nil }
+        let dir = String(main.absolutePath.dropLast("/main.cf".count))
+        let master = file(absolute: dir + "/master.cf")
+        var files: [String: [UInt8]] = [:]
+        var companions: [String: String] = [:]
+        for f in self.files {
+            let bytes = Array(f.contents.utf8)
+            files[f.absolutePath] = bytes
+            // Paths under the emitted config_directory are also reachable by their short name,
+            // as `localPath` maps them for a configuration without a root directory.
+            if f.absolutePath.hasPrefix(dir + "/") { files[String(f.absolutePath.dropFirst(dir.count + 1))] = bytes }
+            let name = f.absolutePath.split(separator: "/").last.map(String.init) ?? ""
+            if name == "clamd.conf" || name == "freshclam.conf" { companions[name] = f.absolutePath }
+        }
+        var config = PostfixConfigSet(mainCf: MainCf(file: main.absolutePath, text: main.contents),
+                                      masterCf: master.map { MasterCf(file: $0.absolutePath, text: $0.contents) },
+                                      version: version, memoryFiles: files)
+        config.companions = companions
+        return config
+    }
+}

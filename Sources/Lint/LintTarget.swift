@@ -1,0 +1,118 @@
+import Foundation
+import PostfixConfig
+import ConfigModel
+
+/// Turns `gatewayctl lint PATH...` arguments into configurations: a directory is searched for
+/// main.cf (itself, `postfix/`, `etc/postfix/`, `usr/local/etc/postfix/`) and for ClamAV and
+/// amavis files beside it; a file is linted with its directory (main.cf, master.cf) or on its
+/// own (clamd.conf, freshclam.conf, a map source).
+public enum LintTarget {
+    public struct Result {
+        public var configs: [PostfixConfigSet] = []
+        /// Paths that could not be read at all (exit status 2).
+        public var unreadable: [String] = []
+        /// Directories holding nothing gatewayctl lints (no main.cf, master.cf, ClamAV or
+        /// amavis file): almost always a wrong path (exit status 2).
+        public var empty: [String] = []
+    }
+
+    static let postfixDirs = ["", "postfix", "etc/postfix", "usr/local/etc/postfix"]
+    static let clamDirs = ["", "clamav", "etc/clamav", "usr/local/etc", "usr/local/etc/clamav", "../clamav"]
+    static let amavisDirs = ["amavis/conf.d", "etc/amavis/conf.d", "usr/local/etc/amavisd.conf", "amavisd.conf", "../amavis/conf.d"]
+
+    public static func resolve(_ paths: [String], version: PostfixVersion?) -> Result {
+        var result = Result()
+        var byRoot: [String: PostfixConfigSet] = [:]
+        var order: [String] = []
+        let fm = FileManager.default
+        func add(_ c: PostfixConfigSet) {
+            if byRoot[c.root] == nil { order.append(c.root); byRoot[c.root] = c }
+            else if var existing = byRoot[c.root] {
+                for (k, v) in c.companions { existing.companions[k] = existing.companions[k].map { $0 + "\n" + v } ?? v }
+                byRoot[c.root] = existing
+            }
+        }
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDir), fm.isReadableFile(atPath: path) else {
+                result.unreadable.append(path)
+                continue
+            }
+            if isDir.boolValue {
+                guard var c = load(directory: path, version: version) else { result.unreadable.append(path); continue }
+                for d in clamDirs {
+                    for f in ["clamd.conf", "freshclam.conf"] where c.companions[f] == nil {
+                        let p = PostfixConfigSet.joinPath(PostfixConfigSet.joinPath(path, d), f)
+                        if fm.fileExists(atPath: p) { c.companions[f] = p }
+                    }
+                }
+                if path.hasSuffix("conf.d") || path.hasSuffix("conf.d/") { c.companions["amavis"] = path }
+                for d in amavisDirs where c.companions["amavis"] == nil {
+                    let p = PostfixConfigSet.joinPath(path, d)
+                    if fm.fileExists(atPath: p) { c.companions["amavis"] = p }
+                }
+                guard c.hasMainCf || c.masterCf != nil || !c.companions.isEmpty else {
+                    result.empty.append(path)
+                    continue
+                }
+                add(c)
+                continue
+            }
+            let name = (path as NSString).lastPathComponent
+            let dir = (path as NSString).deletingLastPathComponent
+            let root = dir.isEmpty ? "." : dir
+            switch name {
+            case _ where name.hasPrefix("main.cf") || name.hasPrefix("master.cf"):
+                // A named main.cf (or main.cf.dist) with the master.cf beside it, or the reverse.
+                let isMain = name.hasPrefix("main.cf")
+                let mainPath = isMain ? path : PostfixConfigSet.joinPath(root, "main.cf")
+                let masterPath = isMain ? PostfixConfigSet.joinPath(root, "master.cf") : path
+                guard let mainBytes = fm.contents(atPath: mainPath) ?? (isMain ? nil : Data()) else {
+                    result.unreadable.append(path)
+                    continue
+                }
+                let master = fm.contents(atPath: masterPath).map { MasterCf(file: masterPath, bytes: Array($0)) }
+                let mainCf = MainCf(file: mainPath, bytes: Array(mainBytes))
+                var c = PostfixConfigSet(root: root, mainCf: mainCf, masterCf: master,
+                                         version: version ?? mainCf.declaredVersion ?? PostfixVersion(3, 7))
+                c.hasMainCf = isMain || fm.fileExists(atPath: mainPath)
+                add(c)
+            default:
+                var c = PostfixConfigSet(root: root, mainCf: MainCf(file: PostfixConfigSet.joinPath(root, "main.cf"), text: ""),
+                                         version: version ?? PostfixVersion(3, 7))
+                c.hasMainCf = false
+                if name.hasPrefix("clamd.conf") { c.companions["clamd.conf"] = path }
+                else if name.hasPrefix("freshclam.conf") { c.companions["freshclam.conf"] = path }
+                else if name.hasPrefix("amavisd") || dir.hasSuffix("conf.d") { c.companions["amavis"] = path }
+                else { c.companions["map"] = path }
+                add(c)
+            }
+        }
+        result.configs = order.compactMap { byRoot[$0] }
+        return result
+    }
+
+    /// The Postfix config under `directory`, or a config without main.cf when there is none.
+    static func load(directory: String, version: PostfixVersion?) -> PostfixConfigSet? {
+        let fm = FileManager.default
+        for sub in postfixDirs {
+            let dir = sub.isEmpty ? directory : PostfixConfigSet.joinPath(directory, sub)
+            if fm.fileExists(atPath: PostfixConfigSet.joinPath(dir, "main.cf")) {
+                return try? PostfixConfigSet.load(directory: dir, version: version)
+            }
+            if fm.fileExists(atPath: PostfixConfigSet.joinPath(dir, "master.cf")) {
+                let master = fm.contents(atPath: PostfixConfigSet.joinPath(dir, "master.cf")).map {
+                    MasterCf(file: PostfixConfigSet.joinPath(dir, "master.cf"), bytes: Array($0))
+                }
+                var c = PostfixConfigSet(root: dir, mainCf: MainCf(file: PostfixConfigSet.joinPath(dir, "main.cf"), text: ""),
+                                         masterCf: master, version: version ?? PostfixVersion(3, 7))
+                c.hasMainCf = false
+                return c
+            }
+        }
+        var c = PostfixConfigSet(root: directory, mainCf: MainCf(file: PostfixConfigSet.joinPath(directory, "main.cf"), text: ""),
+                                 version: version ?? PostfixVersion(3, 7))
+        c.hasMainCf = false
+        return c
+    }
+}

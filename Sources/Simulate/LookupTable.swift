@@ -1,0 +1,89 @@
+import Foundation
+import MapBuilder
+import PostfixConfig
+
+/// A table smtpd can query: fixed-key (hash/btree: folded keys, partial keys allowed) or
+/// regular-expression (pcre/regexp: full keys only, never folded).
+public struct LookupTable: Sendable {
+    public enum Kind: Sendable { case fixed, regex }
+    public var name: String
+    public var kind: Kind
+    private let lookupFunction: @Sendable (String) -> String?
+
+    public init(name: String, kind: Kind, lookup: @escaping @Sendable (String) -> String?) {
+        self.name = name
+        self.kind = kind
+        self.lookupFunction = lookup
+    }
+
+    public func lookup(_ key: String) -> String? { lookupFunction(key) }
+}
+
+/// Where the simulator finds the tables main.cf names. `nil` means the table cannot be read
+/// (missing file, unsupported type): the restriction is then reported as not evaluated.
+public protocol TableProvider: Sendable {
+    func table(_ reference: String) -> LookupTable?
+}
+
+/// Tables read from files: `hash:` and `btree:` from `FILE.db` when it exists (MapBuilder's
+/// Berkeley DB reader, as smtpd reads it), else parsed from the source; `pcre:`/`regexp:` parsed
+/// with MapBuilder (PCRE2). `locate` maps a Postfix path to the file to read.
+public final class FileTableProvider: TableProvider, @unchecked Sendable {
+    private let locate: @Sendable (String) -> String
+    private let memory: [String: String]
+    private let lock = NSLock()
+    private var cache: [String: LookupTable?] = [:]
+
+    /// `memory`: sources held in memory, keyed by the Postfix path (emitted gateways).
+    public init(memory: [String: String] = [:], locate: @escaping @Sendable (String) -> String = { $0 }) {
+        self.memory = memory
+        self.locate = locate
+    }
+
+    public func table(_ reference: String) -> LookupTable? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = cache[reference] { return cached }
+        let table = open(reference)
+        cache[reference] = table
+        return table
+    }
+
+    private func open(_ reference: String) -> LookupTable? {
+        guard let colon = reference.firstIndex(of: ":") else { return nil }
+        let type = reference[..<colon].lowercased()
+        let path = String(reference[reference.index(after: colon)...])
+        switch type {
+        case "hash", "btree":
+            if memory[path] == nil, let mapType = MapType(rawValue: type),
+               let reader = try? MapReader.open(MapName(type: mapType, path: locate(path))) {
+                let box = ReaderBox(reader)
+                return LookupTable(name: reference, kind: .fixed) { box.lookup($0) }
+            }
+            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            let resolved = MapSource.parse(text, file: path).resolved()
+            return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
+        case "pcre", "regexp":
+            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            let table = RegexTable.parse(text, file: path, flavor: type == "pcre" ? .pcre : .regexp)
+            return LookupTable(name: reference, kind: .regex) { table.query($0)?.value }
+        case "static":
+            let value = PostfixList.ungroup(path)
+            return LookupTable(name: reference, kind: .fixed) { _ in value }
+        default:
+            return nil
+        }
+    }
+}
+
+/// MapReader is a class holding a Berkeley DB handle; lookups are serialized here.
+private final class ReaderBox: @unchecked Sendable {
+    private let reader: MapReader
+    private let lock = NSLock()
+    init(_ reader: MapReader) { self.reader = reader }
+    func lookup(_ key: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return try? reader.lookup(key)
+    }
+}
