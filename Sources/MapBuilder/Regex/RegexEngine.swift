@@ -87,6 +87,55 @@ final class POSIXPattern: CompiledPattern, @unchecked Sendable {
     /// The C locale, created once; nil only if newlocale fails (then the current one is used).
     nonisolated(unsafe) private static let cLocale: locale_t? = newlocale(LC_CTYPE_MASK | LC_COLLATE_MASK, "C", nil)
 
+    /// glibc's regcomp nests stacked ERE quantifiers (`a**`, `a*?+`) and takes polynomial time
+    /// in their number: 120 of them take 12 s in `postmap -q` (found by fuzz/all.sh). Every stack
+    /// matches what one quantifier matches (`(a*)+` is `a*`, `(a+)+` is `a+`, `(a?)?` is `a?`,
+    /// any other mix is `a*`), so a run after an atom is replaced by that one. A run where no
+    /// atom precedes (start, `(`, `|`, `^`) is left alone: regcomp refuses it at once.
+    static func collapsingStackedQuantifiers(_ p: [UInt8]) -> [UInt8] {
+        func isQuantifier(_ c: UInt8) -> Bool { c == 0x2a || c == 0x2b || c == 0x3f }
+        var out: [UInt8] = []
+        out.reserveCapacity(p.count)
+        var i = 0
+        var afterAtom = false
+        while i < p.count {
+            let c = p[i]
+            if c == 0x5c, i + 1 < p.count {            // `\x`: an escaped byte is an atom
+                out += p[i...(i + 1)]; i += 2; afterAtom = true; continue
+            }
+            if c == 0x5b {                              // a bracket expression, copied whole
+                var j = i + 1
+                if j < p.count, p[j] == 0x5e { j += 1 }
+                if j < p.count, p[j] == 0x5d { j += 1 }
+                while j < p.count, p[j] != 0x5d {
+                    if p[j] == 0x5b, j + 1 < p.count, [0x3a, 0x2e, 0x3d].contains(p[j + 1]) {
+                        let kind = p[j + 1]
+                        var k = j + 2
+                        while k + 1 < p.count, !(p[k] == kind && p[k + 1] == 0x5d) { k += 1 }
+                        j = k + 2
+                    } else {
+                        j += 1
+                    }
+                }
+                let end = min(j, p.count - 1)
+                out += p[i...end]; i = end + 1; afterAtom = true; continue
+            }
+            if isQuantifier(c), afterAtom, i + 1 < p.count, isQuantifier(p[i + 1]) {
+                var j = i
+                var plus = false, question = false, star = false
+                while j < p.count, isQuantifier(p[j]) {
+                    if p[j] == 0x2a { star = true } else if p[j] == 0x2b { plus = true } else { question = true }
+                    j += 1
+                }
+                out.append(star || (plus && question) ? 0x2a : plus ? 0x2b : 0x3f)
+                i = j; continue
+            }
+            afterAtom = !(c == 0x28 || c == 0x7c || c == 0x5e) && !(isQuantifier(c) && !afterAtom)
+            out.append(c); i += 1
+        }
+        return out
+    }
+
     private static func inCLocale<R>(_ body: () -> R) -> R {
         guard let c = cLocale else { return body() }
         let previous = uselocale(c)
@@ -96,7 +145,8 @@ final class POSIXPattern: CompiledPattern, @unchecked Sendable {
 
     init(pattern: [UInt8], flags: Int32) throws {
         regex = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
-        let cPattern = (pattern + [0]).map { CChar(bitPattern: $0) }
+        let source = flags & Self.extended != 0 ? Self.collapsingStackedQuantifiers(pattern) : pattern
+        let cPattern = (source + [0]).map { CChar(bitPattern: $0) }
         let compiled = regex
         let rc = POSIXPattern.inCLocale { regcomp(compiled, cPattern, flags) }
         if rc != 0 {
