@@ -31,12 +31,16 @@ public protocol TableProvider: Sendable {
 public final class FileTableProvider: TableProvider, @unchecked Sendable {
     private let locate: @Sendable (String) -> String
     private let memory: [String: String]
+    /// `smtputf8_enable = yes`: fixed-table keys and lookups get Postfix's Unicode casefold.
+    private let options: MapOptions
     private let lock = NSLock()
     private var cache: [String: LookupTable?] = [:]
 
     /// `memory`: sources held in memory, keyed by the Postfix path (emitted gateways).
-    public init(memory: [String: String] = [:], locate: @escaping @Sendable (String) -> String = { $0 }) {
+    public init(memory: [String: String] = [:], smtputf8: Bool = false,
+                locate: @escaping @Sendable (String) -> String = { $0 }) {
         self.memory = memory
+        self.options = MapOptions(smtputf8: smtputf8)
         self.locate = locate
     }
 
@@ -56,12 +60,12 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
         switch type {
         case "hash", "btree":
             if memory[path] == nil, let mapType = MapType(rawValue: type),
-               let reader = try? MapReader.open(MapName(type: mapType, path: locate(path))) {
+               let reader = try? MapReader.open(MapName(type: mapType, path: locate(path)), options: options) {
                 let box = ReaderBox(reader)
                 return LookupTable(name: reference, kind: .fixed) { box.lookup($0) }
             }
             guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
-            let resolved = MapSource.parse(text, file: path).resolved()
+            let resolved = MapSource.parse(text, file: path, options: options).resolved(options: options)
             return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
         case "pcre", "regexp":
             guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }

@@ -49,7 +49,7 @@ public struct SimulationInput: Sendable {
             throw LoadError.unreadable("cannot read `\(directory)/main.cf`")
         }
         let scope = config.parameters(for: nil)
-        let tables = FileTableProvider { path in config.localPath(path, in: scope) }
+        let tables = FileTableProvider(smtputf8: scope.bool("smtputf8_enable")) { path in config.localPath(path, in: scope) }
         return SimulationInput(config: config, tables: tables, diagnostics: config.diagnostics)
     }
 
@@ -82,6 +82,8 @@ public struct SimulationInput: Sendable {
     public static func load(tree: EmittedTree, config: PostfixConfigSet) -> SimulationInput {
         var memory: [String: String] = [:]
         for file in tree.maps { memory[file.absolutePath] = file.contents }
-        return SimulationInput(config: config, tables: FileTableProvider(memory: memory), diagnostics: config.diagnostics)
+        let smtputf8 = config.parameters(for: nil).bool("smtputf8_enable")
+        return SimulationInput(config: config, tables: FileTableProvider(memory: memory, smtputf8: smtputf8),
+                               diagnostics: config.diagnostics)
     }
 }

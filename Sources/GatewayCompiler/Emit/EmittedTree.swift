@@ -14,6 +14,9 @@ public struct EmittedTree: Equatable, Sendable {
     public var restrictions: RestrictionPlan
     /// Where each daemon's files live on this platform.
     public var paths: PlatformPaths
+    /// The target folds table keys with SMTPUTF8 (Unicode casefold, `smtputf8_enable = yes`):
+    /// the `.db` files must be built the same way (`SMTPUTF8.enabled`).
+    public var smtputf8 = false
 
     public init(platform: Platform, files: [EmittedFile], restrictions: RestrictionPlan, paths: PlatformPaths) {
         self.platform = platform

@@ -42,7 +42,9 @@ public enum GatewayEmitter {
             try PolicydWeightConfEmitter.emit(gateway, ctx),
             try RcConfEmitter.emit(gateway, ctx),
         ]
-        return EmittedTree(platform: gateway.identity.platform, files: files.compactMap { $0 },
-                           restrictions: plan, paths: paths)
+        var tree = EmittedTree(platform: gateway.identity.platform, files: files.compactMap { $0 },
+                               restrictions: plan, paths: paths)
+        tree.smtputf8 = SMTPUTF8.enabled(gateway.identity.postfix)
+        return tree
     }
 }
