@@ -1,14 +1,17 @@
 /// The stable JSON contract of shared/DESIGN.md, version 1.
 enum JSONReporter {
-    static func render(_ diagnostics: [Diagnostic]) -> String {
+    static func render(_ diagnostics: [Diagnostic], options: ReportOptions = ReportOptions()) -> String {
+        var summary: [(String, JSONValue)] = [
+            ("errors", .int(diagnostics.count(.error))),
+            ("warnings", .int(diagnostics.count(.warning))),
+            ("infos", .int(diagnostics.count(.info))),
+        ]
+        if let linted = options.linted { summary.append(("linted", .array(linted.map(JSONValue.string)))) }
+        if let status = options.exitStatus { summary.append(("exitStatus", .int(status))) }
         let doc: JSONValue = .object([
             ("version", .int(1)),
             ("diagnostics", .array(diagnostics.map(json))),
-            ("summary", .object([
-                ("errors", .int(diagnostics.count(.error))),
-                ("warnings", .int(diagnostics.count(.warning))),
-                ("infos", .int(diagnostics.count(.info))),
-            ])),
+            ("summary", .object(summary)),
         ])
         return doc.serialized(indent: 2) + "\n"
     }

@@ -11,10 +11,19 @@ public struct ReportOptions: Sendable {
     /// Rule catalogue for SARIF's `tool.driver.rules`.
     public var rules: [RuleDescription]
 
-    public init(color: Bool = false, toolVersion: String = "0.0.0", rules: [RuleDescription] = []) {
+    /// What the run read (`etc-postfix (main.cf, master.cf, 3 tables)`): when set, the text
+    /// summary line is printed even without findings and names it, and JSON lists it.
+    public var linted: [String]?
+    /// The command's exit status, written into the JSON summary and SARIF's invocation.
+    public var exitStatus: Int?
+
+    public init(color: Bool = false, toolVersion: String = "0.0.0", rules: [RuleDescription] = [],
+                linted: [String]? = nil, exitStatus: Int? = nil) {
         self.color = color
         self.toolVersion = toolVersion
         self.rules = rules
+        self.linted = linted
+        self.exitStatus = exitStatus
     }
 }
 
@@ -23,8 +32,8 @@ public enum Reporter {
                               options: ReportOptions = ReportOptions()) -> String {
         let sorted = diagnostics.sortedBySource()
         switch format {
-        case .text: return TextReporter.render(sorted, color: options.color)
-        case .json: return JSONReporter.render(sorted)
+        case .text: return TextReporter.render(sorted, color: options.color, linted: options.linted)
+        case .json: return JSONReporter.render(sorted, options: options)
         case .sarif: return SARIFReporter.render(sorted, options: options)
         case .github: return GitHubReporter.render(sorted)
         }

@@ -9,13 +9,20 @@ enum SARIFReporter {
             ("informationUri", .string("https://example.invalid/gatewayctl")),
             ("rules", .array(rules.map(rule))),
         ])
+        var run: [(String, JSONValue)] = [
+            ("tool", .object([("driver", driver)])),
+            ("results", .array(diagnostics.map { result($0, ruleIndex: index[$0.id]) })),
+        ]
+        if let status = options.exitStatus {
+            // The run itself succeeded (findings are results); exit 2 means input failed.
+            run.append(("invocations", .array([.object([
+                ("executionSuccessful", .bool(status != 2)), ("exitCode", .int(status)),
+            ])])))
+        }
         let doc: JSONValue = .object([
             ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
             ("version", .string("2.1.0")),
-            ("runs", .array([.object([
-                ("tool", .object([("driver", driver)])),
-                ("results", .array(diagnostics.map { result($0, ruleIndex: index[$0.id]) })),
-            ])])),
+            ("runs", .array([.object(run)])),
         ])
         return doc.serialized(indent: 2) + "\n"
     }

@@ -1,6 +1,6 @@
 /// gcc/clang style: `file:line:col: severity: message [ID rule]`, notes and one `help:` line after it.
 enum TextReporter {
-    static func render(_ diagnostics: [Diagnostic], color: Bool) -> String {
+    static func render(_ diagnostics: [Diagnostic], color: Bool, linted: [String]? = nil) -> String {
         var out = ""
         for d in diagnostics {
             out += paint("\(d.span):", .bold, color) + " "
@@ -13,8 +13,11 @@ enum TextReporter {
             if let fix = d.fix { out += "  " + paint("help:", .cyan, color) + " \(fix)\n" }
         }
         let e = diagnostics.count(.error), w = diagnostics.count(.warning), i = diagnostics.count(.info)
-        if !diagnostics.isEmpty {
-            out += "\(e) error\(e == 1 ? "" : "s"), \(w) warning\(w == 1 ? "" : "s"), \(i) info\n"
+        let counts = "\(e) error\(e == 1 ? "" : "s"), \(w) warning\(w == 1 ? "" : "s"), \(i) info"
+        if let linted {
+            out += counts + "; linted " + (linted.isEmpty ? "nothing" : linted.joined(separator: ", ")) + "\n"
+        } else if !diagnostics.isEmpty {
+            out += counts + "\n"
         }
         return out
     }

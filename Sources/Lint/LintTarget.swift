@@ -116,3 +116,29 @@ public enum LintTarget {
         return c
     }
 }
+
+extension PostfixConfigSet {
+    /// What a lint run read for this configuration, for the summary line:
+    /// `etc-postfix (main.cf, master.cf, 3 tables)`, `dir (master.cf; no main.cf)`,
+    /// `etc/clamav/clamd.conf`.
+    public var lintedSummary: [String] {
+        var out: [String] = []
+        var postfix: [String] = []
+        if hasMainCf { postfix.append("main.cf") }
+        if masterCf != nil { postfix.append("master.cf") }
+        if hasMainCf {
+            let read = referencedTables.filter {
+                switch $0.1.kind { case .opaque: false; default: true }
+            }.count
+            if read > 0 { postfix.append("\(read) table\(read == 1 ? "" : "s")") }
+        }
+        if !postfix.isEmpty {
+            out.append("\(root.isEmpty ? "." : root) (\(postfix.joined(separator: ", "))\(hasMainCf ? "" : "; no main.cf"))")
+        }
+        for role in ["clamd.conf", "freshclam.conf", "amavis"] {
+            if let p = companions[role] { out.append(p) }
+        }
+        if let maps = companions["map"] { out += maps.split(separator: "\n").map(String.init) }
+        return out
+    }
+}

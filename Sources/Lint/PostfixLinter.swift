@@ -18,7 +18,8 @@ public enum PostfixLinter {
             suppressions += s
             findings += d
         }
-        return Suppressions.apply(findings, suppressions).sortedBySource()
+        let kept = Suppressions.apply(findings, suppressions)
+        return FindingAggregation.aggregate(kept, config: config).sortedBySource()
     }
 }
 

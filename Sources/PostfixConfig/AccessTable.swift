@@ -64,7 +64,9 @@ public struct AccessTable: Sendable {
         case "hash", "btree", "cdb", "lmdb", "dbm", "sdbm", "texthash", "cidr":
             let local = config.localPath(rest, in: scope)
             table.localPath = local
-            if let bytes = config.readFile(local) {
+            if !config.isInLintedTree(local) {
+                table.kind = .opaque(Self.outsideTree)
+            } else if let bytes = config.readFile(local) {
                 let options = MapOptions(foldCase: type != "cidr")
                 let source = MapSource.parse(bytes: bytes, file: local, options: options)
                 table.kind = type == "cidr" ? .cidr : .indexed
@@ -93,6 +95,10 @@ public struct AccessTable: Sendable {
         case "pcre", "regexp":
             let local = config.localPath(rest, in: scope)
             table.localPath = local
+            guard config.isInLintedTree(local) else {
+                table.kind = .opaque(Self.outsideTree)
+                return table
+            }
             guard let bytes = config.readFile(local) else {
                 table.kind = .opaque("`\(local)` is missing")
                 return table
@@ -114,6 +120,12 @@ public struct AccessTable: Sendable {
 }
 
 extension AccessTable {
+    /// The `.opaque` reason of a table whose file lies outside the linted tree (not read).
+    public static let outsideTree = "outside the linted tree"
+
+    /// True for a file table that lint did not read because it is not in the linted tree.
+    public var isOutsideTree: Bool { kind == .opaque(Self.outsideTree) }
+
     /// postmap's duplicate handling (the first entry wins, each later one is a warning), with
     /// keys folded as Postfix folds fixed-key tables. Sized up front: a 1,000,000-entry table
     /// must not rehash its index a dozen times.

@@ -96,6 +96,9 @@ public struct MasterCf: Sendable {
             let tt = text(t)
             var argRange: Range<Int>?
             var optStart = t.lowerBound
+            // pipe(8)'s `argv=` owns the rest of the line: `sendmail -oi -f ${sender}` are the
+            // command's own arguments, not overrides.
+            if tt.hasPrefix("argv=") { break }
             if tt == "-o", k + 1 < tokens.count {
                 argRange = tokens[k + 1]
                 k += 2

@@ -108,11 +108,25 @@ public struct PostfixConfigSet: Sendable {
     public func localPath(_ path: String, in scope: ParameterScope) -> String {
         var configDir = scope.value("config_directory")
         if configDir.isEmpty { configDir = "/etc/postfix" }
+        // A tree in FreeBSD's layout has FreeBSD's compiled-in config_directory.
+        if !scope.isExplicit("config_directory"), Self.lexicallyNormalized(root).hasSuffix("usr/local/etc/postfix") {
+            configDir = "/usr/local/etc/postfix"
+        }
         while configDir.count > 1, configDir.hasSuffix("/") { configDir.removeLast() }
         if path == configDir { return root }
         if path.hasPrefix(configDir + "/") { return Self.joinPath(root, String(path.dropFirst(configDir.count + 1))) }
         if !path.hasPrefix("/") { return Self.joinPath(root, path) }
         return path
+    }
+
+    /// True when a local path (from `localPath`) lies in the linted tree or is held in memory.
+    /// Lint reads only those: a path outside config_directory (`/etc/aliases`,
+    /// `pcre:/etc/passwd`) names a file of the server, not of the machine running lint.
+    public func isInLintedTree(_ localPath: String) -> Bool {
+        if memoryFiles[localPath] != nil { return true }
+        guard !root.isEmpty else { return false }
+        let r = Self.lexicallyNormalized(root), p = Self.lexicallyNormalized(localPath)
+        return p == r || p.hasPrefix(r == "/" ? "/" : r + "/") || (r == "." && !p.hasPrefix("/") && !p.hasPrefix(".."))
     }
 
     /// The bytes of a file named by a local path, from memory or disk; nil when missing.

@@ -51,7 +51,52 @@ public enum PostfixKnowledge {
         "shlib_directory": PostfixVersion(3, 0),
         "smtpd_tls_chain_files": PostfixVersion(3, 4),
         "maillog_file": PostfixVersion(3, 4),
+        // Renamed parameters (the old names stay honoured, see `compatibilityNames`).
+        "postscreen_dnsbl_max_ttl": PostfixVersion(3, 1),
+        "postscreen_allowlist_interfaces": PostfixVersion(3, 6),
+        "postscreen_denylist_action": PostfixVersion(3, 6),
+        "postscreen_dnsbl_allowlist_threshold": PostfixVersion(3, 6),
+        "smtpd_per_request_deadline": PostfixVersion(3, 7),
+        "smtp_per_request_deadline": PostfixVersion(3, 7),
+        "lmtp_per_request_deadline": PostfixVersion(3, 7),
+        "respectful_logging": PostfixVersion(3, 6),
     ]
+
+    /// Old names a renamed parameter still honours, old -> new: postconf -d writes the new
+    /// name's default as `${old?{$old}:{...}}` (postscreen_dnsbl_whitelist_threshold,
+    /// postscreen_blacklist_action, postscreen_dnsbl_ttl, smtpd_per_record_deadline, ...).
+    public static let compatibilityNames: [String: String] = {
+        var out: [String: String] = [:]
+        for (name, value) in parameterDefaults {
+            var rest = Substring(value)
+            while let r = rest.firstRange(of: "${") {
+                let after = rest[r.upperBound...]
+                let old = after.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                if !old.isEmpty, after.dropFirst(old.count).hasPrefix("?{$" + old + "}"),
+                   parameterDefaults[String(old)] == nil {
+                    out[String(old)] = name
+                }
+                rest = after
+            }
+        }
+        return out
+    }()
+
+    /// The services of Postfix's stock master.cf (master.cf.dist): the names whose per-transport
+    /// parameters (`smtp_recipient_limit`, `relay_destination_concurrency_limit`,
+    /// `local_delivery_slot_cost`) exist when a linted tree has no master.cf.
+    public static let defaultServices: [String] = [
+        "smtp", "pickup", "cleanup", "qmgr", "tlsmgr", "rewrite", "bounce", "defer", "trace", "verify",
+        "flush", "proxymap", "proxywrite", "relay", "showq", "error", "retry", "discard", "local",
+        "virtual", "lmtp", "anvil", "scache", "postlog", "maildrop", "uucp", "ifmail", "bsmtp",
+        "scalemail-backend", "mailman",
+    ]
+
+    /// True when `name` exists in `version`: a parameter introduced later does not.
+    public static func exists(_ name: String, in version: PostfixVersion) -> Bool {
+        guard let since = parameterIntroduced[name] else { return true }
+        return !(version < since)
+    }
 
     /// The built-in default of `name` for the target version, as Postfix would store it
     /// (unexpanded; may use `$name` and `${{$compatibility_level} <level {..} ? ..}`).
@@ -77,7 +122,7 @@ public enum PostfixKnowledge {
     /// True when `name` is a parameter Postfix knows: a built-in one, or a per-transport one
     /// (`SERVICE_destination_concurrency_limit`) for a service in `services`.
     public static func isKnownParameter(_ name: String, services: some Sequence<String> = [String]()) -> Bool {
-        if parameterDefaults[name] != nil { return true }
+        if parameterDefaults[name] != nil || compatibilityNames[name] != nil { return true }
         for s in services where name.hasPrefix(s + "_") {
             if transportParameterSuffixes.contains(String(name.dropFirst(s.count + 1))) { return true }
         }

@@ -9,6 +9,12 @@ public struct TableReference: Sendable {
     public var span: SourceSpan?
     public var parameter: String
     public var scope: ParameterScope
+
+    /// An aliases(5) table (`name: value`, built by postalias/newaliases), not a postmap source.
+    public var isAliasTable: Bool { parameter == "alias_maps" || parameter == "alias_database" }
+
+    /// The file part of the reference (`/etc/postfix/helo_access`).
+    public var path: String { String(reference.dropFirst(type.count + 1)) }
 }
 
 extension PostfixConfigSet {
@@ -22,7 +28,7 @@ extension PostfixConfigSet {
         func scan(_ scope: ParameterScope, _ names: [String]) {
             // Each list once per scope: `$name` items repeat lists already scanned.
             var walked = Set<String>()
-            for name in names {
+            for name in names where !Self.isCacheParameter(name) {
                 scope.forEachDistinctItem(name, walked: &walked) { item in
                     var text = PostfixList.ungroup(item.text)
                     while text.hasPrefix("proxy:") { text = String(text.dropFirst(6)) }
@@ -40,6 +46,12 @@ extension PostfixConfigSet {
             scan(parameters(for: s), s.overrides.map(\.name))
         }
         return out
+    }
+
+    /// Databases Postfix's daemons write themselves (TLS session caches, the address
+    /// verification and postscreen caches): no source to lint, no .db to build.
+    static func isCacheParameter(_ name: String) -> Bool {
+        name.hasSuffix("_cache_database") || name.hasSuffix("_cache_map") || name == "address_verify_map"
     }
 
     /// The tables behind `tableReferences`, read through the run's cache.

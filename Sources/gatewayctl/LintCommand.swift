@@ -1,5 +1,7 @@
 import ArgumentParser
 import ConfigModel
+import Diagnostics
+import Foundation
 import Lint
 import PostfixConfig
 
@@ -13,9 +15,13 @@ struct Lint: ParsableCommand {
         the ClamAV/amavis files beside it) or a file: main.cf, master.cf, clamd.conf, freshclam.conf or \
         a map source. Map paths under config_directory (default /etc/postfix) resolve inside the linted \
         directory. Silence a finding with a comment line above the entry: \
-        `# gatewayctl: disable=open-relay reason`.
+        `# gatewayctl: disable=open-relay reason`. A whole run: `--disable RULE`; a whole \
+        repository: `.gatewayctl.ini` (or `.gatewayctl`) in the linted directory or above it, up to \
+        the repository root, with `[rules]` `disable = RULE, ...` / `enable = RULE, ...` and \
+        `[severity]` `RULE = error|warning|info` lines; the command line wins. SARIF and GitHub \
+        paths are relative to `--base-dir`.
 
-        Exit status: 0 no error, 1 errors (or warnings with --strict), 2 a PATH unreadable.
+        Exit status: 0 no error, 1 errors (or warnings with --strict), 2 a PATH or the repository file unreadable.
         """)
 
     @Argument(help: "Directories or files to lint.")
@@ -26,6 +32,23 @@ struct Lint: ParsableCommand {
         valueName: "X.Y"))
     var postfixVersion: String?
 
+    @Option(name: .long, help: ArgumentHelp("Do not run RULE (id or name); repeatable.", valueName: "RULE"))
+    var disable: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Run RULE even if the repository file disables it; repeatable.", valueName: "RULE"))
+    var enable: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Report RULE at LEVEL (error, warning, info); repeatable.", valueName: "RULE=LEVEL"))
+    var severity: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Directory that SARIF and GitHub paths are relative to (default: the git repository root when inside one, else the working directory).",
+        valueName: "DIR"))
+    var baseDir: String?
+
+    @Flag(name: .long, help: "Ignore the repository file (.gatewayctl.ini or .gatewayctl).")
+    var noConfig = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -33,6 +56,20 @@ struct Lint: ParsableCommand {
         if let v = postfixVersion, PostfixVersion(v) == nil {
             throw ValidationError("`--postfix-version \(v)` is not a version like 3.7")
         }
+        _ = try commandLinePolicy()
+    }
+
+    /// `--disable`, `--enable` and `--severity` as a policy; a bad rule name is a usage error.
+    func commandLinePolicy() throws -> LintPolicy {
+        var p = LintPolicy()
+        do {
+            for r in disable { try p.disable(r) }
+            for r in enable { try p.enable(r) }
+            for s in severity { try p.setSeverity(s) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return p
     }
 
     func run() throws {
@@ -42,8 +79,34 @@ struct Lint: ParsableCommand {
         for p in target.empty {
             Terminal.error("gatewayctl: no main.cf, master.cf, clamd.conf or freshclam.conf under `\(p)`")
         }
-        let diagnostics = target.configs.flatMap { PostfixLinter.lint($0) }
-        let status = output.report(diagnostics)
-        throw target.unreadable.isEmpty && target.empty.isEmpty ? status : InputFailure.exitCode
+        let cli = try commandLinePolicy()
+        var diagnostics: [Diagnostic] = []
+        var linted: [String] = []
+        var policyFailed = false
+        for config in target.configs {
+            // The repository file nearest the linted tree, overridden by the command line.
+            var policy = cli
+            if !noConfig, let file = LintPolicy.findFile(for: config.root.isEmpty ? "." : config.root) {
+                do {
+                    let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
+                    policy = try LintPolicy.parse(bytes, file: file).overridden(by: cli)
+                } catch let e as LintPolicy.PolicyError {
+                    Terminal.error("gatewayctl: \(e.description)")
+                    policyFailed = true
+                    continue
+                } catch {
+                    Terminal.error("gatewayctl: cannot read `\(file)`: \(error.localizedDescription)")
+                    policyFailed = true
+                    continue
+                }
+            }
+            diagnostics += policy.apply(PostfixLinter.lint(config))
+            linted += config.lintedSummary
+        }
+        let failed = !target.unreadable.isEmpty || !target.empty.isEmpty || policyFailed
+        let cwd = FileManager.default.currentDirectoryPath
+        let status = output.report(diagnostics, linted: linted, inputFailed: failed,
+                                   baseDirectory: baseDir ?? LintPolicy.repositoryRoot(containing: cwd) ?? cwd)
+        throw status
     }
 }

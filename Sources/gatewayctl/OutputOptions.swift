@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfigModel
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -21,12 +22,24 @@ struct OutputOptions: ParsableArguments {
 
     /// Prints findings in the chosen format and returns the exit status of the contract:
     /// 0 clean, 1 an error (or a warning with --strict).
-    func report(_ diagnostics: [Diagnostic]) -> ExitCode {
-        let options = ReportOptions(color: format == .text && Terminal.colorEnabled(fd: 1),
-                                    toolVersion: GatewayCtl.version, rules: RuleRegistry.descriptions)
-        Terminal.write(Reporter.render(diagnostics, format: format, options: options))
+    /// `linted` (lint) names what was read in the summary; `inputFailed` makes the status 2
+    /// (and says so in JSON and SARIF); `baseDirectory` makes SARIF and GitHub paths relative.
+    func report(_ diagnostics: [Diagnostic], linted: [String]? = nil, inputFailed: Bool = false,
+                baseDirectory: String? = nil) -> ExitCode {
         let failing = diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
-        return failing ? ExitCode(1) : .success
+        let status: Int32 = inputFailed ? 2 : failing ? 1 : 0
+        var options = ReportOptions(color: format == .text && Terminal.colorEnabled(fd: 1),
+                                    toolVersion: GatewayCtl.version, rules: RuleRegistry.descriptions)
+        if linted != nil {
+            options.linted = linted
+            options.exitStatus = Int(status)
+        }
+        var shown = diagnostics
+        if let baseDirectory, format == .sarif || format == .github {
+            shown = RelativePaths.relativize(diagnostics, to: baseDirectory, cwd: FileManager.default.currentDirectoryPath)
+        }
+        Terminal.write(Reporter.render(shown, format: format, options: options))
+        return ExitCode(status)
     }
 }
 

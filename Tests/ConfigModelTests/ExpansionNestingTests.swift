@@ -34,7 +34,7 @@ final class ExpansionNestingTests: XCTestCase {
         let config = PostfixConfigSet(mainCf: MainCf(file: "main.cf", text: text))
         let findings = ExpansionNestingRule().check(config)
         XCTAssertEqual(findings.map(\.span.line), [5001], "\(findings.map(\.message))")
-        XCTAssertEqual(findings.first?.id, "GW3007")
+        XCTAssertEqual(findings.first?.id, "GW3011")
         XCTAssertTrue(findings.first?.message.contains("more than 100 levels") ?? false, "\(findings.map(\.message))")
         XCTAssertEqual(config.parameters(for: nil).value("mydomain"), "base")
     }

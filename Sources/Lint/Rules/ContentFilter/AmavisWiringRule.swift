@@ -14,7 +14,10 @@ struct AmavisWiringRule: PostfixRule {
         127.0.0.1:10025 that must set `content_filter=` (else the message goes back to amavis \
         for ever) and should set `receive_override_options=no_header_body_checks,\
         no_unknown_recipient_checks,no_milters` (else checks run twice). A missing transport \
-        defers all mail; a port that differs from amavis's `$inet_socket_port` does too.
+        defers all mail; a port that differs from amavis's `$inet_socket_port` does too. The \
+        re-injection smtpd is the one on the port the filter sends mail back to (amavis's \
+        `$forward_method`, else the filter's port + 1): other smtpd listeners, such as an \
+        alternate public port, keep the filter.
         """,
         triggering: [
             .postfix(mainCf: "content_filter = ↓smtp-amavis:[127.0.0.1]:10024\n",
@@ -25,6 +28,16 @@ struct AmavisWiringRule: PostfixRule {
         nonTriggering: [
             .postfix(mainCf: "content_filter = smtp-amavis:[127.0.0.1]:10024\n", [("master.cf", """
             smtp inet n - y - - smtpd
+            smtp-amavis unix - - n - 2 smtp
+            127.0.0.1:10025 inet n - n - - smtpd
+              -o content_filter=
+              -o receive_override_options=no_header_body_checks,no_unknown_recipient_checks,no_milters
+            """)]),
+            // A public alternate port is not the re-injection listener: it must keep the filter.
+            .postfix(mainCf: "content_filter = smtp-amavis:[127.0.0.1]:10024\n", [("master.cf", """
+            smtp inet n - y - - smtpd
+            2525 inet n - y - - smtpd
+            26 inet n - y - - smtpd
             smtp-amavis unix - - n - 2 smtp
             127.0.0.1:10025 inet n - n - - smtpd
               -o content_filter=
@@ -47,13 +60,22 @@ struct AmavisWiringRule: PostfixRule {
             out.append(Self.diagnostic("`content_filter` names transport `\(transport)`, which master.cf does not define: all mail is deferred",
                                        at: span, fix: "add `\(transport) unix - - n - 2 smtp` to master.cf"))
         }
-        // smtpd listeners other than the public ones receive re-injected mail.
+        // The re-injection listener is where the filter sends mail back: amavis's
+        // `$forward_method` (default smtp:[127.0.0.1]:10025), else the filter's port + 1 (the
+        // amavis convention). Any other smtpd, e.g. a public alternate port such as 2525 or
+        // Proxmox's internal 26, is not one: clearing content_filter there lets mail bypass scanning.
+        let amavis = AmavisSettings(config)
+        // A filter port that is itself one of master.cf's smtpd listeners is GW5004's finding
+        // (nothing is scanned); the return path then means nothing.
+        let filterPort = nexthop.split(separator: ":").last.flatMap { Int($0) }
+        let filterIsOwnSmtpd = master.services.contains { $0.isSMTPServer && $0.type == "inet" && Self.port(ofService: $0.name) == filterPort }
+        let backPort = filterIsOwnSmtpd ? nil : Self.backPort(amavis: amavis, nexthop: nexthop)
         let reinjection = master.services.filter { s in
-            s.isSMTPServer && s.type == "inet" && !Self.publicPorts.contains(String(s.name.split(separator: ":").last ?? ""))
+            s.isSMTPServer && s.type == "inet" && backPort != nil && Self.port(ofService: s.name) == backPort
         }
-        if reinjection.isEmpty {
-            out.append(Self.diagnostic("no smtpd listens for mail coming back from the filter (amavis sends it to 127.0.0.1:10025)",
-                                       at: span, fix: "add `127.0.0.1:10025 inet n - n - - smtpd -o content_filter=` to master.cf",
+        if let backPort, reinjection.isEmpty {
+            out.append(Self.diagnostic("no smtpd listens on port \(backPort), where the filter sends mail back",
+                                       at: span, fix: "add `127.0.0.1:\(backPort) inet n - n - - smtpd -o content_filter=` to master.cf",
                                        severity: .warning))
         }
         for s in reinjection {
@@ -71,7 +93,7 @@ struct AmavisWiringRule: PostfixRule {
             }
         }
         // amavis's own files, when they were linted too.
-        if let amavis = AmavisSettings(config) {
+        if let amavis {
             if let port = amavis.value("inet_socket_port").flatMap({ Int($0.filter { $0.isNumber }.prefix(5)) }),
                let last = nexthop.split(separator: ":").last, let filterPort = Int(last), filterPort != port {
                 out.append(Self.diagnostic("`content_filter` sends to port \(filterPort) but amavis listens on \(port) (`$inet_socket_port`)",
@@ -85,6 +107,26 @@ struct AmavisWiringRule: PostfixRule {
             }
         }
         return out
+    }
+}
+
+extension AmavisWiringRule {
+    /// The port a `[host]:port`, `host:port` or service name (`smtp`) denotes.
+    static func port(ofService name: String) -> Int? {
+        let last = name.split(separator: ":").last.map(String.init) ?? name
+        if let n = Int(last) { return n }
+        return ["smtp": 25, "submission": 587, "smtps": 465, "submissions": 465][last]
+    }
+
+    /// Where the content filter sends mail back to Postfix.
+    static func backPort(amavis: AmavisSettings?, nexthop: String) -> Int? {
+        if let amavis {
+            // amavisd's default $forward_method is smtp:[127.0.0.1]:10025.
+            let method = amavis.value("forward_method") ?? "smtp:[127.0.0.1]:10025"
+            if let last = method.split(separator: ":").last, let n = Int(last.prefix { $0.isNumber }) { return n }
+        }
+        guard let last = nexthop.split(separator: ":").last, let n = Int(last) else { return nil }
+        return n + 1
     }
 }
 

@@ -1,12 +1,12 @@
 import Diagnostics
 import PostfixConfig
 
-/// GW3007: a parameter whose `$name` expansion Postfix gives up on (a loop, or nesting deeper
+/// GW3011: a parameter whose `$name` expansion Postfix gives up on (a loop, or nesting deeper
 /// than mac_expand's 100 levels).
 struct ExpansionNestingRule: PostfixRule {
     init() {}
     static let description = RuleDescription(
-        id: "GW3007", name: "expansion-nesting", severity: .error,
+        id: "GW3011", name: "expansion-nesting", severity: .error,
         summary: "a parameter value that expands into a loop or more than 100 levels of `$name`",
         rationale: """
         Postfix expands `$name` inside a value recursively, at most 100 levels deep. A loop \

@@ -22,6 +22,13 @@ struct MasterCfFieldRule: PostfixRule {
         ],
         nonTriggering: [
             .postfix(mainCf: "", [("master.cf", "smtp inet n - y - - smtpd\npickup unix n - y 60 1 pickup\nqmgr unix n - n 300? 1 qmgr\n")]),
+            // Everything after `argv=` is the command's: `-oi` is sendmail's option, not `-o i`.
+            .postfix(mainCf: "", [("master.cf", """
+            smtp inet n - y - - smtpd
+              -o content_filter=spamassassin
+            spamassassin unix - n n - - pipe
+              user=debian-spamd argv=/usr/bin/spamc -f -e /usr/sbin/sendmail -oi -f ${sender} ${recipient}
+            """)]),
         ])
 
     static let types: Set<String> = ["inet", "unix", "unix-dgram", "fifo", "pass"]

@@ -12,13 +12,16 @@ struct UnknownParameterRule: PostfixRule {
         Postfix ignores parameters it does not know, only `postconf` mentions them (`unused \
         parameter`). A typo such as `smtpd_recipent_restrictions` leaves the real parameter at \
         its default: the restrictions the admin wrote are simply not in effect. Names used as \
-        `$name` elsewhere, restriction classes and per-transport parameters of master.cf \
-        services are not reported.
+        `$name` elsewhere, restriction classes, per-transport parameters (of master.cf's \
+        services, or of the stock services when there is no master.cf) and old names a \
+        renamed parameter still honours are not reported; names newer than the target \
+        version are.
         """,
         triggering: [
             .postfix(mainCf: "↓smtpd_recipent_restrictions = reject_unauth_destination\n"),
             .postfix(mainCf: "# gatewayctl: postfix-version=2.8\n↓smtpd_relay_restrictions = reject_unauth_destination\n"),
             .postfix(mainCf: "", [("master.cf", "smtp inet n - y - - smtpd\n  -o ↓smtpd_helo_requird=yes\n")]),
+            .postfix(mainCf: "# gatewayctl: postfix-version=3.4\n↓postscreen_dnsbl_allowlist_threshold = -1\n"),
         ],
         nonTriggering: [
             .postfix(mainCf: """
@@ -27,14 +30,29 @@ struct UnknownParameterRule: PostfixRule {
             friends = permit
             smtp-amavis_destination_concurrency_limit = 2
             """, [("master.cf", "smtp inet n - y - - smtpd\nsmtp-amavis unix - - n - 2 smtp\nsubmission inet n - y - - smtpd\n  -o smtpd_client_restrictions=$mua_client_restrictions\n")]),
+            // No master.cf: the stock services' per-transport parameters; old names 3.7 honours.
+            .postfix(mainCf: """
+            smtp_recipient_limit = 100
+            relay_destination_concurrency_limit = 10
+            local_delivery_slot_cost = 2
+            postscreen_dnsbl_whitelist_threshold = -1
+            postscreen_blacklist_action = drop
+            postscreen_dnsbl_ttl = 1h
+            smtpd_per_record_deadline = yes
+            """),
         ])
 
-    private static let names = Suggest.Index(PostfixKnowledge.parameterNames)
-
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
-        let services = config.masterCf?.services.map(\.name) ?? []
+        // Without master.cf Postfix runs its stock services, each with its transport_* family.
+        let services = config.masterCf?.services.map(\.name) ?? PostfixKnowledge.defaultServices
         let referenced = Self.referencedNames(config)
         let classes = Set(config.parameters(for: nil).list("smtpd_restriction_classes").map(\.text))
+        // Only names the target version has: no 3.6 allowlist names for a 3.4 server.
+        // Old names of renamed parameters are the right suggestion where the new one is too new.
+        // Indexed once per run: a main.cf may hold 100,000 unknown names.
+        let oldNames = PostfixKnowledge.compatibilityNames.filter { !PostfixKnowledge.exists($0.value, in: config.version) }.keys
+        let candidates = Suggest.Index(PostfixKnowledge.parameterNames.filter { PostfixKnowledge.exists($0, in: config.version) }
+                                       + oldNames)
         var out = DiagnosticSet()
         var names: [(String, SourceSpan)] = config.mainCf.entries.map { ($0.name, $0.nameSpan) }
         for s in config.masterCf?.services ?? [] {
@@ -43,13 +61,15 @@ struct UnknownParameterRule: PostfixRule {
         for (name, span) in names {
             if PostfixKnowledge.isKnownParameter(name, services: services) {
                 if let since = PostfixKnowledge.parameterIntroduced[name], config.version < since {
+                    let old = PostfixKnowledge.compatibilityNames.first { $0.value == name }?.key
                     out.add(Self.diagnostic("`\(name)` does not exist in Postfix \(config.version) (it appeared in \(since)); it is ignored",
-                                            at: span, fix: "remove it, or set `--postfix-version` to the version you run"))
+                                            at: span, fix: old.map { "write `\($0)`, the name \(config.version) knows" }
+                                                ?? "remove it, or set `--postfix-version` to the version you run"))
                 }
                 continue
             }
             if referenced.contains(name) || classes.contains(name) { continue }
-            let suggestion = Self.names.closest(to: name)
+            let suggestion = candidates.closest(to: name)
             if let s = suggestion {
                 out.add(Self.diagnostic("unknown parameter `\(name)`; did you mean `\(s)`?", at: span, fix: "write `\(s)`"))
             } else {

@@ -18,13 +18,16 @@ struct DomainLocalAndRelayRule: PostfixRule {
         ],
         nonTriggering: [
             .postfix(mainCf: "mydestination = localhost\nrelay_domains = example.com\n"),
+            .postfix(mainCf: "myhostname = mx.example.com\nmydestination = $myhostname, localhost\nrelay_domains = $mydestination\n"),
         ])
 
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes where scope.isExplicit("relay_domains") && scope.isPublicListener {
             let local = Set(scope.list("mydestination").map { $0.text.lowercased() }.filter { !$0.contains(":") })
-            for item in scope.list("relay_domains") where local.contains(item.text.lowercased()) {
+            // Only domains written in relay_domains itself: `relay_domains = $mydestination`
+            // (Postfix's default before 3.0) names the local domains on purpose.
+            for item in scope.list("relay_domains") where item.parameter == "relay_domains" && local.contains(item.text.lowercased()) {
                 out.add(Self.diagnostic("`\(item.text)` is in both `mydestination` and `relay_domains`; it is delivered locally",
                                         at: item.span ?? scope.anchor("relay_domains"),
                                         notes: [.init("`mydestination`", at: scope.origin("mydestination")?.valueSpan)],
