@@ -3,7 +3,9 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// fuzz/all.sh `regex-table` found a regexp: table that took over 10 s to compile: glibc's
+/// Hostile regexp: tables that fuzz/all.sh `regex-table` found.
+///
+/// A table that took over 10 s to compile: glibc's
 /// regcomp nests stacked quantifiers (`\[***...*?19`, 120 of them: `postmap -q` needs 12 s).
 /// A stack matches what one quantifier matches, so MapBuilder compiles that one; the answers
 /// stay postmap's.
@@ -59,5 +61,42 @@ final class RegexStackedQuantifierTests: XCTestCase {
             let real = try postmap.query(key, "regexp:\(file)")
             XCTAssertEqual(table.query(key)?.value, real.found ? real.value : nil, key)
         }
+    }
+
+    /// fuzz/all.sh `regex-table` also found a table that made glibc's regcomp use over 1 GiB
+    /// (`x{9,9999}` and friends; `/(x{9,9999}){9,99}/` takes postmap over 4.8 GB). Bounded
+    /// repetitions are budgeted: the rule over the limit is skipped with a warning.
+    func testFuzzerOutOfMemoryInputIsBudgeted() {
+        let input = "/^\\[/ RDPEND x\n/x{49999}/ a\n.?184\\o: $1\n/x{9,9999}/ b\n/(x{9,9999}){9,99}/ c\n/x{2,20}/ d\n"
+        let table = RegexTable.parse(input, file: "fuzz", flavor: .regexp)
+        let tooLarge = table.warnings.filter { $0.message.hasPrefix("regular expression too large") }
+        XCTAssertEqual(tooLarge.map(\.line), [4, 5], "\(table.warnings)")
+        XCTAssertEqual(table.warnings.first?.message, "Regular expression too big", "as postmap says for line 2")
+        XCTAssertEqual(table.query("xxxxxxxxxxxxxxxxxxxxxxxx")?.value, "d")
+        XCTAssertEqual(table.query("[19")?.value, "RDPEND x")
+    }
+
+    func testRepetitionSizeCountsCopies() {
+        func size(_ s: String, extended: Bool = true) -> Int {
+            POSIXPattern.repetitionSize(Array(s.utf8), extended: extended).expanded
+        }
+        XCTAssertEqual(size("abc"), 3)
+        XCTAssertEqual(size("x{1,1000}"), 1000)
+        XCTAssertEqual(size("(ab){9}c"), 19)
+        XCTAssertEqual(size("(x{9,9999}){9,99}"), 9999 * 99)
+        XCTAssertEqual(size("[a-z]{3,}"), 4)
+        XCTAssertEqual(size("a\\{5\\}", extended: false), 5)
+        XCTAssertEqual(size("a{5}", extended: false), 4, "BRE braces are literal")
+        XCTAssertEqual(size("x{,3}"), 5, "not an interval: five literal atoms")
+        XCTAssertEqual(size("x{40000}"), 8, "past RE_DUP_MAX: left for regcomp to refuse")
+    }
+
+    /// The per-table budget: twenty patterns of a thousand copies load, the next ones do not.
+    func testTableBudget() {
+        let text = (1...25).map { "/^\($0)x{1,999}$/ rule\($0)" }.joined(separator: "\n") + "\n"
+        let table = RegexTable.parse(text, file: "budget", flavor: .regexp)
+        XCTAssertEqual(table.rules.count, 20)
+        XCTAssertEqual(table.query("20xxx")?.value, "rule20")
+        XCTAssertNil(table.query("21xxx"))
     }
 }
