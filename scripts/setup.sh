@@ -10,12 +10,14 @@ packages=(
   clamav clamav-daemon clamav-freshclam      # clamconf, clamd, sigtool
   spamassassin amavisd-new                   # spamassassin --lint, amavisd-new
   postgrey policyd-weight                    # policy services
-  swaks                                      # SMTP client for end-to-end checks
+  swaks                                      # SMTP client for end-to-end checks (--tls too)
   dnsmasq-base                               # a DNS fixture server on loopback
   iproute2 procps psmisc time                # ip netns, ps, killall, /usr/bin/time
   strace                                     # syscall traces: read-once and crash-point tests
   man-db                                     # man: the rule man page renders without warnings
   libssl-dev openssl                         # probe's STARTTLS (OpenSSL); test certificates
+  nftables                                   # nft -c: the emitted packet filter validates
+  rsyslog                                    # syslog inside the stock-install acceptance jail
 )
 
 SUDO=""

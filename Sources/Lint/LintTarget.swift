@@ -1,3 +1,4 @@
+import FileLayer
 import Foundation
 import PostfixConfig
 import ConfigModel
@@ -19,6 +20,13 @@ public enum LintTarget {
     static let postfixDirs = ["", "postfix", "etc/postfix", "usr/local/etc/postfix"]
     static let clamDirs = ["", "clamav", "etc/clamav", "usr/local/etc", "usr/local/etc/clamav", "../clamav"]
     static let amavisDirs = ["amavis/conf.d", "etc/amavis/conf.d", "usr/local/etc/amavisd.conf", "amavisd.conf", "../amavis/conf.d"]
+    /// Other files beside Postfix's, by role: policyd-weight's overrides, and the system's
+    /// group file when the linted tree is a live system (`lint /` or /etc/postfix).
+    static let otherCompanions: [(role: String, paths: [String])] = [
+        ("policyd-weight.conf", ["policyd-weight.conf", "etc/policyd-weight.conf", "usr/local/etc/policyd-weight.conf",
+                                 "../policyd-weight.conf"]),
+        ("group", ["etc/group", "../group"]),
+    ]
 
     public static func resolve(_ paths: [String], version: PostfixVersion?) -> Result {
         var result = Result()
@@ -51,6 +59,12 @@ public enum LintTarget {
                     let p = PostfixConfigSet.joinPath(path, d)
                     if fm.fileExists(atPath: p) { c.companions["amavis"] = p }
                 }
+                for (role, candidates) in otherCompanions {
+                    for d in candidates where c.companions[role] == nil {
+                        let p = PostfixConfigSet.joinPath(path, d)
+                        if fm.fileExists(atPath: p) { c.companions[role] = p }
+                    }
+                }
                 guard c.hasMainCf || c.masterCf != nil || !c.companions.isEmpty else {
                     result.empty.append(path)
                     continue
@@ -67,12 +81,12 @@ public enum LintTarget {
                 let isMain = name.hasPrefix("main.cf")
                 let mainPath = isMain ? path : PostfixConfigSet.joinPath(root, "main.cf")
                 let masterPath = isMain ? PostfixConfigSet.joinPath(root, "master.cf") : path
-                guard let mainBytes = fm.contents(atPath: mainPath) ?? (isMain ? nil : Data()) else {
+                guard let mainBytes = (try? FileLayer.read(mainPath)) ?? (isMain ? nil : []) else {
                     result.unreadable.append(path)
                     continue
                 }
-                let master = fm.contents(atPath: masterPath).map { MasterCf(file: masterPath, bytes: Array($0)) }
-                let mainCf = MainCf(file: mainPath, bytes: Array(mainBytes))
+                let master = (try? FileLayer.read(masterPath)).map { MasterCf(file: masterPath, bytes: $0) }
+                let mainCf = MainCf(file: mainPath, bytes: mainBytes)
                 var c = PostfixConfigSet(root: root, mainCf: mainCf, masterCf: master,
                                          version: version ?? mainCf.declaredVersion ?? PostfixVersion(3, 7))
                 c.hasMainCf = isMain || fm.fileExists(atPath: mainPath)
@@ -84,6 +98,7 @@ public enum LintTarget {
                 if name.hasPrefix("clamd.conf") { c.companions["clamd.conf"] = path }
                 else if name.hasPrefix("freshclam.conf") { c.companions["freshclam.conf"] = path }
                 else if name.hasPrefix("amavisd") || dir.hasSuffix("conf.d") { c.companions["amavis"] = path }
+                else if name.hasPrefix("policyd-weight.conf") { c.companions["policyd-weight.conf"] = path }
                 else { c.companions["map"] = path }
                 add(c)
             }
@@ -101,8 +116,8 @@ public enum LintTarget {
                 return try? PostfixConfigSet.load(directory: dir, version: version)
             }
             if fm.fileExists(atPath: PostfixConfigSet.joinPath(dir, "master.cf")) {
-                let master = fm.contents(atPath: PostfixConfigSet.joinPath(dir, "master.cf")).map {
-                    MasterCf(file: PostfixConfigSet.joinPath(dir, "master.cf"), bytes: Array($0))
+                let master = (try? FileLayer.read(PostfixConfigSet.joinPath(dir, "master.cf"))).map {
+                    MasterCf(file: PostfixConfigSet.joinPath(dir, "master.cf"), bytes: $0)
                 }
                 var c = PostfixConfigSet(root: dir, mainCf: MainCf(file: PostfixConfigSet.joinPath(dir, "main.cf"), text: ""),
                                          masterCf: master, version: version ?? PostfixVersion(3, 7))
@@ -135,7 +150,7 @@ extension PostfixConfigSet {
         if !postfix.isEmpty {
             out.append("\(root.isEmpty ? "." : root) (\(postfix.joined(separator: ", "))\(hasMainCf ? "" : "; no main.cf"))")
         }
-        for role in ["clamd.conf", "freshclam.conf", "amavis"] {
+        for role in ["clamd.conf", "freshclam.conf", "amavis", "policyd-weight.conf", "group"] {
             if let p = companions[role] { out.append(p) }
         }
         if let maps = companions["map"] { out += maps.split(separator: "\n").map(String.init) }

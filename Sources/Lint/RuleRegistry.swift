@@ -26,6 +26,8 @@ public enum RuleRegistry {
         ServiceListenAddressRule(),
         ServicePortConflictRule(),
         PublicServiceRule(),
+        ClamdTCPWithoutClientRule(),
+        PlatformPathRule(),
         // Postfix configurations (GWx0xx)
         OpenRelayRule(),
         RelayGuardMissingRule(),
@@ -68,6 +70,21 @@ public enum RuleRegistry {
         ClamAVScanLimitRule(),
         FreshclamNotifyClamdRule(),
         FreshclamObsoleteMirrorRule(),
+        ContentFilterFailsOpenRule(),
+        ClamdTCPUnusedRule(),
+        CostBeforeUnlistedRecipientRule(),
+        PolicydWeightDNSBLRule(),
+        AmavisAdminRouteRule(),
+        PlatformPathMismatchRule(),
+        ScannerGroupRule(),
+        // postscreen and STARTTLS (issue 14)
+        PostscreenHelpersRule(),
+        PostscreenAllowsWorldRule(),
+        PostscreenTLSOldNameRule(),
+        TLSEncryptOnPort25Rule(),
+        TLSCertificateFilesRule(),
+        PostscreenReplyFilterRule(),
+        PostscreenCachePathRule(),
     ]
 
     /// Rules over gateway.conf.

@@ -1,4 +1,5 @@
 import Foundation
+import FileLayer
 import MapBuilder
 import PostfixConfig
 
@@ -53,6 +54,12 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
         return table
     }
 
+    /// A table source on disk, through the file layer (nil when it cannot be read).
+    private func readText(_ path: String) -> String? {
+        guard let bytes = try? FileLayer.read(path) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     private func open(_ reference: String) -> LookupTable? {
         guard let colon = reference.firstIndex(of: ":") else { return nil }
         let type = reference[..<colon].lowercased()
@@ -64,13 +71,21 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
                 let box = ReaderBox(reader)
                 return LookupTable(name: reference, kind: .fixed) { box.lookup($0) }
             }
-            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            guard let text = memory[path] ?? readText(locate(path)) else { return nil }
             let resolved = MapSource.parse(text, file: path, options: options).resolved(options: options)
             return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
         case "pcre", "regexp":
-            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            guard let text = memory[path] ?? readText(locate(path)) else { return nil }
             let table = RegexTable.parse(text, file: path, flavor: type == "pcre" ? .pcre : .regexp)
             return LookupTable(name: reference, kind: .regex) { table.query($0)?.value }
+        case "cidr":
+            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            let entries = CIDRTableEntry.parse(text)
+            return LookupTable(name: reference, kind: .regex) { CIDRTableEntry.lookup(entries, $0) }
+        case "texthash":
+            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            let resolved = MapSource.parse(text, file: path, options: options).resolved(options: options)
+            return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
         case "static":
             let value = PostfixList.ungroup(path)
             return LookupTable(name: reference, kind: .fixed) { _ in value }

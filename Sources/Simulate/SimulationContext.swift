@@ -10,6 +10,9 @@ public struct SimulationContext: Sendable {
     public var postgreyEndpoints: Set<String>
     /// Endpoints known to be policyd-weight (reported as not evaluated unless the fixture answers).
     public var policydWeightEndpoints: Set<String>
+    /// The postscreen service's parameters when postscreen answers port 25 (it judges the
+    /// client before smtpd; `PostscreenEvaluator`).
+    public var postscreen: ParameterScope?
 
     public init(parameters: ParameterScope, tables: TableProvider, dns: DNSFixture? = nil,
                 postgreyEndpoints: Set<String> = [], policydWeightEndpoints: Set<String> = []) {

@@ -30,6 +30,23 @@ public struct Simulator: Sendable {
                                  notEvaluated: state.notEvaluated),
             ])
         }
+        if let screen = context.postscreen {
+            let verdict = PostscreenEvaluator(scope: screen, tables: context.tables, dns: context.dns).judge(transaction)
+            state.trace = verdict.trace
+            state.notEvaluated = verdict.notEvaluated
+            switch verdict.outcome {
+            case .pass: break
+            case .drop(let reply):
+                return SimulationResult(transaction: transaction, verdicts: [
+                    RecipientVerdict(recipient: "", command: "CONNECT", reply: reply, trace: state.trace, notEvaluated: state.notEvaluated),
+                ])
+            case .enforce(let reply):
+                // postscreen's own SMTP engine takes MAIL and refuses every RCPT; smtpd never runs.
+                return SimulationResult(transaction: transaction, verdicts: transaction.recipients.map {
+                    RecipientVerdict(recipient: $0, command: "RCPT", reply: reply, trace: state.trace, notEvaluated: state.notEvaluated)
+                })
+            }
+        }
         if !delayReject {
             // Without delay the client is judged at connect: its first command gets the reject
             // (the trace shows it), every later one, MAIL included, `503 5.7.0 Error: access

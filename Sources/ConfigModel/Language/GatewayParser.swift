@@ -60,12 +60,15 @@ extension ModelReader {
         let contentFilter = self.contentFilter(raw.section("content-filter"))
         let spamassassin = self.spamassassin(raw.section("spamassassin"))
         let restrictions = self.restrictions(raw.section("restrictions"))
+        let postscreen = self.postscreen(raw.section("postscreen"))
+        let tls = self.tls(raw.section("tls"))
         guard let identity, let relay, let recipients, let aliases, let local, let clients, let helo, let senders,
               let checks, let dnsbls, let greylisting, let policyd, let antivirus, let signatures, let contentFilter,
-              let spamassassin, let restrictions else { return nil }
+              let spamassassin, let restrictions, let postscreen, let tls else { return nil }
         return Gateway(identity: identity, relay: relay, recipients: recipients, aliases: aliases, local: local,
                        clients: clients, helo: helo, senders: senders, checks: checks, dnsbls: dnsbls,
                        greylisting: greylisting, policydWeight: policyd, antivirus: antivirus, signatures: signatures,
-                       contentFilter: contentFilter, spamassassin: spamassassin, restrictions: restrictions)
+                       contentFilter: contentFilter, spamassassin: spamassassin, restrictions: restrictions,
+                       postscreen: postscreen, tls: tls)
     }
 }

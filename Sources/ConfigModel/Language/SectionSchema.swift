@@ -38,7 +38,7 @@ public enum SectionSchema {
         Section(name: "greylisting", shape: .keyed, keys: ["listen", "delay"], required: ["listen"]),
         Section(name: "policyd-weight", shape: .keyed, keys: ["listen"], required: ["listen"]),
         Section(name: "antivirus", shape: .keyed,
-                keys: ["listen", "port", "socket", "database-directory", "stream-max-length", "max-file-size",
+                keys: ["listen", "port", "remote-clients", "socket", "database-directory", "stream-max-length", "max-file-size",
                        "max-scan-size"],
                 required: []),
         Section(name: "signatures", shape: .keyed, keys: ["mirror", "notify-clamd", "checks"], required: []),
@@ -47,6 +47,11 @@ public enum SectionSchema {
         Section(name: "spamassassin", shape: .keyed, keys: ["required-score", "bayes"], required: []),
         Section(name: "restrictions", shape: .keyed, keys: ["client", "helo", "sender", "recipient", "relay"],
                 required: []),
+        // Zones (names with a dot) are data: `zen.spamhaus.org = 127.0.0.[2..11]*3`.
+        Section(name: "postscreen", shape: .map,
+                keys: ["enabled", "threshold", "dqs-key", "dnsbl-action", "pregreet-action", "allow"], required: []),
+        Section(name: "tls", shape: .keyed, keys: ["certificate", "key", "level", "inside", "inside-ca"],
+                required: ["certificate", "key"]),
     ]
 
     public static func section(_ name: String) -> Section? { sections.first { $0.name == name } }

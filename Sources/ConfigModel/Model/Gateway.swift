@@ -24,13 +24,16 @@ public struct Gateway: Equatable, Sendable {
     public var spamassassin: SpamAssassin?
     /// Hand-written restriction lists that replace the compiled ones (`[restrictions]`).
     public var restrictions: RestrictionOverrides
+    /// `[postscreen]` (Postscreen.swift) and `[tls]` (TLS.swift); nil when the section is absent.
+    public var postscreen: Postscreen?
+    public var tls: TLS?
 
     public init(identity: Identity, relay: Relay, recipients: Recipients = .inline([]), aliases: [Alias] = [],
                 local: LocalDelivery = LocalDelivery(), clients: [AccessEntry] = [], helo: HeloChecks = HeloChecks(),
                 senders: SenderChecks = SenderChecks(), checks: Checks = Checks(), dnsbls: [DNSBL] = [],
                 greylisting: Greylisting? = nil, policydWeight: PolicydWeight? = nil, antivirus: Antivirus? = nil,
                 signatures: Signatures? = nil, contentFilter: ContentFilter? = nil, spamassassin: SpamAssassin? = nil,
-                restrictions: RestrictionOverrides = RestrictionOverrides()) {
+                restrictions: RestrictionOverrides = RestrictionOverrides(), postscreen: Postscreen? = nil, tls: TLS? = nil) {
         self.identity = identity
         self.relay = relay
         self.recipients = recipients
@@ -48,6 +51,8 @@ public struct Gateway: Equatable, Sendable {
         self.contentFilter = contentFilter
         self.spamassassin = spamassassin
         self.restrictions = restrictions
+        self.postscreen = postscreen
+        self.tls = tls
     }
 }
 
@@ -272,17 +277,20 @@ public struct PolicydWeight: Equatable, Sendable {
 public struct Antivirus: Equatable, Sendable {
     public var listen: IPAddress?                    // TCPAddr (nil: local socket only)
     public var port: Int                             // TCPSocket (3310)
-    public var socket: String                        // LocalSocket
+    /// Hosts that scan over TCP (`remote-clients`): clamd listens on TCP only for them.
+    public var remoteClients: [IPAddress]
+    public var socket: String?                       // LocalSocket; nil: the platform's default
     public var databaseDirectory: String?            // nil: the platform's default
     public var streamMaxLength: ByteSize             // must be >= message_size_limit
     public var maxFileSize: ByteSize?
     public var maxScanSize: ByteSize?
 
-    public init(listen: IPAddress? = nil, port: Int = 3310, socket: String = "/var/run/clamav/clamd.sock",
+    public init(listen: IPAddress? = nil, port: Int = 3310, remoteClients: [IPAddress] = [], socket: String? = nil,
                 databaseDirectory: String? = nil, streamMaxLength: ByteSize = ByteSize(bytes: 25 << 20),
                 maxFileSize: ByteSize? = nil, maxScanSize: ByteSize? = nil) {
         self.listen = listen
         self.port = port
+        self.remoteClients = remoteClients
         self.socket = socket
         self.databaseDirectory = databaseDirectory
         self.streamMaxLength = streamMaxLength
