@@ -22,7 +22,12 @@ extension PostfixConfigSet {
     static let fileTableTypes: Set<String> = ["hash", "btree", "cdb", "lmdb", "dbm", "sdbm", "texthash", "cidr", "pcre", "regexp"]
 
     /// Every file-based table that a parameter (main.cf or `-o`) names, once per reference.
+    /// Computed once per run (every map rule asks; a main.cf may hold 100,000 parameters).
     public var tableReferences: [TableReference] {
+        tables.derived("tableReferences") { scanTableReferences() }
+    }
+
+    private func scanTableReferences() -> [TableReference] {
         var out: [TableReference] = []
         var seen = Set<String>()
         func scan(_ scope: ParameterScope, _ names: [String]) {
