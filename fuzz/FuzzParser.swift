@@ -1,11 +1,11 @@
-// libFuzzer entry for the gateway.conf reader: compiled into the ConfigModel module by
-// fuzz/run.sh (same module, so internals are reachable; only the modules below it are linked). A crash, a trap or a broken invariant
-// below is a finding.
+// libFuzzer entry for the gateway.conf reader (fuzz/all.sh target `gateway-conf`; internals
+// through @testable import). A crash, a trap or a broken invariant below is a finding.
 //
 // The input is a gateway.conf. A first line `#set A;B;...` (a comment to the parser) also
 // supplies `--set` overrides, and every line is fed to the recipients-file address checker.
-
+@testable import ConfigModel
 import Diagnostics
+@testable import Lint
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGatewayConf(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -23,6 +23,11 @@ public func fuzzGatewayConf(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 
     }
     if document != nil, diagnostics.contains(where: { $0.severity == .error }) {
         fatalError("a document came back together with errors")
+    }
+    if let document {
+        for rule in RuleRegistry.gatewayRules where !(rule is RecipientDomainRule) {
+            _ = rule.check(document)
+        }
     }
     _ = Reporter.render(diagnostics, format: .text)
 

@@ -15,6 +15,34 @@ public enum Suggest {
         return d <= allowed ? c : nil
     }
 
+    /// Many words against one large fixed list (every unknown parameter of a 100,000-line
+    /// main.cf against Postfix's ~1,000 names): the candidates are lower-cased once and grouped
+    /// by length, so a word only meets the candidates its length allows.
+    public struct Index: Sendable {
+        private var byLength: [Int: [(name: String, bytes: [UInt8])]] = [:]
+
+        public init(_ candidates: some Sequence<String>) {
+            for c in candidates { byLength[c.utf8.count, default: []].append((c, Array(c.lowercased().utf8))) }
+            for k in byLength.keys { byLength[k]?.sort { $0.name < $1.name } }
+        }
+
+        /// The same answer as `Suggest.closest(to:in:)` over the candidates, ties to the first
+        /// name in sorted order.
+        public func closest(to word: String) -> String? {
+            let w = Array(word.lowercased().utf8)
+            let allowed = max(1, w.count / 3)
+            var best: (String, Int)?
+            for length in max(0, w.count - allowed)...(w.count + allowed) {
+                for c in byLength[length] ?? [] {
+                    let d = distance(w, c.bytes)
+                    if d < (best?.1 ?? Int.max) || (d == best?.1 && c.name < best!.0) { best = (c.name, d) }
+                }
+            }
+            guard let (c, d) = best, d <= allowed else { return nil }
+            return c
+        }
+    }
+
     /// Damerau-Levenshtein (optimal string alignment): a swapped pair counts as one typo.
     static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
         if a.isEmpty { return b.count }

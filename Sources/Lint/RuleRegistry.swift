@@ -58,6 +58,7 @@ public enum RuleRegistry {
         UnescapedDotInIPPatternRule(),
         PostfixSyntaxRule(),
         DuplicateParameterRule(),
+        ExpansionNestingRule(),
         MasterCfFieldRule(),
         UnusedSuppressionRule(),
         OverrideShadowsMainRule(),

@@ -38,6 +38,8 @@ public struct ListItem: Sendable {
 public struct ParameterScope: Sendable {
     public let config: PostfixConfigSet
     public let service: MasterService?
+    /// Each parameter of this scope expanded once (`value`, `list` and `expander` share it).
+    let memo = ExpansionMemo()
 
     /// The raw value and where it comes from; nil when the name is undefined everywhere.
     public func raw(_ name: String) -> (value: String, origin: ParameterOrigin)? {
@@ -85,50 +87,63 @@ public struct ParameterScope: Sendable {
     }
 
     /// An expander over this scope.
-    func expander() -> Expander {
-        Expander { name in raw(name)?.value }
+    public func expander() -> Expander {
+        Expander(memo: memo) { name in raw(name)?.value }
     }
 
     /// The items of a list parameter, expanded, each with the span it is written at.
     public func list(_ name: String) -> [ListItem] {
         var seen: [String] = []
-        return list(name, seen: &seen)
+        var out: [ListItem] = []
+        var walked = Set<String>()
+        walk(name, seen: &seen, walked: &walked, dedupe: false, fallback: nil) { out.append($0) }
+        return out
     }
 
-    private func list(_ name: String, seen: inout [String]) -> [ListItem] {
-        guard let (value, origin) = raw(name), !seen.contains(name), seen.count < 100 else { return [] }
+    /// The items of `list(name)` for scans that need each distinct item once (table references):
+    /// a `$other` item whose list was walked before (this call or an earlier one with the same
+    /// `walked`) is not walked again. `p2 = $p1 $p1`, `p3 = $p2 $p2`, ... then costs one pass
+    /// over each parameter instead of 2^n.
+    public func forEachDistinctItem(_ name: String, walked: inout Set<String>, _ body: (ListItem) -> Void) {
+        var seen: [String] = []
+        walk(name, seen: &seen, walked: &walked, dedupe: true, fallback: nil, body)
+    }
+
+    /// `fallback`: the span of the innermost written `$name` that led here; an item of a
+    /// built-in default pulled in by it is reported there.
+    private func walk(_ name: String, seen: inout [String], walked: inout Set<String>, dedupe: Bool,
+                      fallback: SourceSpan?, _ body: (ListItem) -> Void) {
+        guard let (value, origin) = raw(name), !seen.contains(name), seen.count < 100 else { return }
+        if dedupe, !walked.insert(name).inserted { return }
         seen.append(name)
         defer { seen.removeLast() }
         let bytes = Array(value.utf8)
-        var out: [ListItem] = []
         for r in PostfixList.ranges(bytes) {
             let text = String(decoding: bytes[r], as: UTF8.self)
-            let span: SourceSpan? = switch origin {
+            let written: SourceSpan? = switch origin {
             case .override(let o): o.valueSpan(r.lowerBound, r.upperBound)
             case .mainCf(let e): e.valueSpan(r.lowerBound, r.upperBound)
             case .builtin: nil
             }
+            let span = written ?? fallback
             if let ref = Self.soleReference(text) {
-                let sub = list(ref, seen: &seen)
-                // A default pulled in by `$name` keeps the span of the reference itself.
-                out += sub.map { ListItem(text: $0.text, span: $0.span ?? span, parameter: $0.parameter) }
+                walk(ref, seen: &seen, walked: &walked, dedupe: dedupe, fallback: span, body)
                 continue
             }
             guard text.contains("$") else {
-                out.append(ListItem(text: text, span: span, parameter: name))
+                body(ListItem(text: text, span: span, parameter: name))
                 continue
             }
             var e = expander()
             let expanded = e.expand(text)
             if text.hasPrefix("{") {
-                out.append(ListItem(text: expanded, span: span, parameter: name))
+                body(ListItem(text: expanded, span: span, parameter: name))
             } else {
                 for piece in PostfixList.split(expanded) {
-                    out.append(ListItem(text: piece, span: span, parameter: name))
+                    body(ListItem(text: piece, span: span, parameter: name))
                 }
             }
         }
-        return out
     }
 
     /// `$name`, `${name}` or `$(name)` standing alone: the referenced name.

@@ -22,18 +22,25 @@ extension PostfixConfigSet {
     static let fileTableTypes: Set<String> = ["hash", "btree", "cdb", "lmdb", "dbm", "sdbm", "texthash", "cidr", "pcre", "regexp"]
 
     /// Every file-based table that a parameter (main.cf or `-o`) names, once per reference.
+    /// Computed once per run (every map rule asks; a main.cf may hold 100,000 parameters).
     public var tableReferences: [TableReference] {
+        tables.derived("tableReferences") { scanTableReferences() }
+    }
+
+    private func scanTableReferences() -> [TableReference] {
         var out: [TableReference] = []
         var seen = Set<String>()
         func scan(_ scope: ParameterScope, _ names: [String]) {
+            // Each list once per scope: `$name` items repeat lists already scanned.
+            var walked = Set<String>()
             for name in names where !Self.isCacheParameter(name) {
-                for item in scope.list(name) {
+                scope.forEachDistinctItem(name, walked: &walked) { item in
                     var text = PostfixList.ungroup(item.text)
                     while text.hasPrefix("proxy:") { text = String(text.dropFirst(6)) }
-                    guard let colon = text.firstIndex(of: ":") else { continue }
+                    guard let colon = text.firstIndex(of: ":") else { return }
                     let type = String(text[..<colon])
-                    guard Self.fileTableTypes.contains(type) else { continue }
-                    guard seen.insert(text).inserted else { continue }
+                    guard Self.fileTableTypes.contains(type) else { return }
+                    guard seen.insert(text).inserted else { return }
                     out.append(TableReference(reference: text, type: type, span: item.span, parameter: name, scope: scope))
                 }
             }

@@ -33,6 +33,8 @@ public protocol TableProvider: Sendable {
 final class FileTableProvider: TableProvider, @unchecked Sendable {
     private let locate: @Sendable (String) -> String
     private let memory: [String: String]
+    /// `smtputf8_enable = yes`: fixed-table keys and lookups get Postfix's Unicode casefold.
+    private let options: MapOptions
     private let lock = NSLock()
     private var cache: [String: LookupTable?] = [:]
 
@@ -40,9 +42,11 @@ final class FileTableProvider: TableProvider, @unchecked Sendable {
 
     /// `memory`: sources held in memory, keyed by the Postfix path (emitted gateways).
     /// `read`: how to read a located file (lint's in-memory trees); default the file system.
-    public init(memory: [String: String] = [:], locate: @escaping @Sendable (String) -> String = { $0 },
+    public init(memory: [String: String] = [:], smtputf8: Bool = false,
+                locate: @escaping @Sendable (String) -> String = { $0 },
                 read: (@Sendable (String) -> [UInt8]?)? = nil) {
         self.memory = memory
+        self.options = MapOptions(smtputf8: smtputf8)
         self.locate = locate
         self.read = read
     }
@@ -76,12 +80,12 @@ final class FileTableProvider: TableProvider, @unchecked Sendable {
         switch type {
         case "hash", "btree":
             if memory[path] == nil, let mapType = MapType(rawValue: type),
-               let reader = try? MapReader.open(MapName(type: mapType, path: locate(path))) {
+               let reader = try? MapReader.open(MapName(type: mapType, path: locate(path)), options: options) {
                 let box = ReaderBox(reader)
                 return LookupTable(name: reference, kind: .fixed) { box.lookup($0) }
             }
             guard let text = text(path) else { return nil }
-            let resolved = MapSource.parse(text, file: path).resolved()
+            let resolved = MapSource.parse(text, file: path, options: options).resolved(options: options)
             return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
         case "pcre", "regexp":
             guard let text = text(path) else { return nil }
@@ -93,7 +97,7 @@ final class FileTableProvider: TableProvider, @unchecked Sendable {
             return LookupTable(name: reference, kind: .regex) { CIDRTableEntry.lookup(entries, $0) }
         case "texthash":
             guard let text = text(path) else { return nil }
-            let resolved = MapSource.parse(text, file: path).resolved()
+            let resolved = MapSource.parse(text, file: path, options: options).resolved(options: options)
             return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
         case "static":
             let value = PostfixList.ungroup(path)

@@ -60,7 +60,7 @@ public struct SimulationInput: Sendable {
             throw LoadError.unreadable("cannot read `\(directory)/main.cf`")
         }
         let scope = config.parameters(for: nil)
-        let tables = FileTableProvider { path in config.localPath(path, in: scope) }
+        let tables = FileTableProvider(smtputf8: scope.bool("smtputf8_enable")) { path in config.localPath(path, in: scope) }
         return SimulationInput(config: config, tables: tables, diagnostics: config.diagnostics)
     }
 
@@ -94,6 +94,8 @@ public struct SimulationInput: Sendable {
         var memory: [String: String] = [:]
         // Every file, not only the maps that need building: postscreen's cidr and texthash tables too.
         for file in tree.files { memory[file.absolutePath] = file.contents }
-        return SimulationInput(config: config, tables: FileTableProvider(memory: memory), diagnostics: config.diagnostics)
+        let smtputf8 = config.parameters(for: nil).bool("smtputf8_enable")
+        return SimulationInput(config: config, tables: FileTableProvider(memory: memory, smtputf8: smtputf8),
+                               diagnostics: config.diagnostics)
     }
 }

@@ -65,7 +65,7 @@ struct Build: ParsableCommand {
         }
         let report: TreeWriter.Report
         do {
-            report = try TreeWriter.write(tree, to: out, buildDatabase: MapDatabases.build) {
+            report = try TreeWriter.write(tree, to: out, buildDatabase: MapDatabases.builder(smtputf8: tree.smtputf8)) {
                 Terminal.error("note: another build holds `\(out)/\(TreeWriter.lockName)`; waiting for it to finish")
             }
         } catch {
@@ -94,7 +94,7 @@ struct Build: ParsableCommand {
 
     /// `--diff` / `--check`: what the build would change in DIR.
     func compare(_ tree: EmittedTree) throws {
-        let statuses = TreeWriter.status(of: tree, in: out, databases: MapDatabases.build != nil)
+        let statuses = TreeWriter.status(of: tree, in: out, databases: true)
         var text = ""
         for (path, status) in statuses {
             let new = tree.file(path)?.contents
@@ -139,8 +139,12 @@ struct Build: ParsableCommand {
 
 /// Hash tables are compiled by MapBuilder (postmap's semantics), never by running postmap.
 enum MapDatabases {
-    static let build: TreeWriter.DatabaseBuilder? = { source in
-        try MapBuild.build(MapName(type: .hash, path: source), options: MapBuildOptions(force: true))
-            .warnings.map { (line: $0.line, message: $0.message) }
+    /// As postmap on the target: `smtputf8` casefolds non-ASCII keys (`EmittedTree.smtputf8`).
+    static func builder(smtputf8: Bool) -> TreeWriter.DatabaseBuilder {
+        { source in
+            try MapBuild.build(MapName(type: .hash, path: source),
+                               options: MapBuildOptions(map: MapOptions(smtputf8: smtputf8), force: true))
+                .warnings.map { (line: $0.line, message: $0.message) }
+        }
     }
 }

@@ -16,8 +16,52 @@ enum ConfigText {
     }
 
     /// main.cf value text: `$` would expand a parameter, so it is doubled (`$$` is a literal `$`).
+    /// Braces cannot be escaped in main.cf: a group Postfix would misread is refused (`braces`).
     static func mainCfLiteral(_ s: String, at keyPath: String) throws(EmitError) -> String {
-        try line(s, at: keyPath).replacingAll("$", with: "$$")
+        let text = try line(s, at: keyPath)
+        try braces(text, at: keyPath)
+        return text.replacingAll("$", with: "$$")
+    }
+
+    /// Refuses text that Postfix's `{}` grouping misreads in a main.cf value: postconf (and every
+    /// daemon that reads the value as a list) splits it at spaces, tabs and commas, a `{` keeps a
+    /// word together up to its matching `}`, and a word that starts with `{` (or whose part after
+    /// a first `:` does, as in `type:{...}`) must be one whole group: otherwise it warns
+    /// `missing '}'` or `syntax error after '}'` on every command. Measured with postconf 3.7:
+    /// `a {b` and `a:{b` warn, `x{y`, `a }` and `x {y} z` do not. The error points at the brace.
+    static func braces(_ text: String, at keyPath: String) throws(EmitError) {
+        let b = Array(text.unicodeScalars)
+        func isSeparator(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "," || c == "\r" || c == "\n" }
+        func matching(_ open: Int, _ end: Int) -> Int? {
+            var depth = 0
+            for k in open..<end {
+                if b[k] == "{" { depth += 1 } else if b[k] == "}" { depth -= 1; if depth == 0 { return k } }
+            }
+            return nil
+        }
+        var i = 0
+        while i < b.count {
+            while i < b.count, isSeparator(b[i]) { i += 1 }
+            let start = i
+            var depth = 0
+            while i < b.count, depth > 0 || !isSeparator(b[i]) {
+                if b[i] == "{" { depth += 1 } else if b[i] == "}", depth > 0 { depth -= 1 }
+                i += 1
+            }
+            guard start < i else { break }
+            var group = start
+            if b[start] != "{", let colon = b[start..<i].firstIndex(of: ":"), colon + 1 < i { group = colon + 1 }
+            guard b[group] == "{" else { continue }
+            guard let close = matching(group, i) else {
+                throw EmitError("`{` has no matching `}`: Postfix warns `missing '}'` whenever it reads main.cf",
+                                at: keyPath, fix: "remove the brace or close it: `{...}` must stand alone as a word",
+                                offset: group)
+            }
+            if close + 1 < i {
+                throw EmitError("text right after `}`: Postfix warns `syntax error after '}'` whenever it reads main.cf",
+                                at: keyPath, fix: "put a space after the `}`, or remove the braces", offset: close)
+            }
+        }
     }
 
     /// A pcre table result: `$n` would substitute a capture group, so `$` is doubled.

@@ -14,6 +14,9 @@ public struct EmittedTree: Equatable, Sendable {
     public var restrictions: RestrictionPlan
     /// Where each daemon's files live on this platform.
     public var paths: PlatformPaths
+    /// The target folds table keys with SMTPUTF8 (Unicode casefold, `smtputf8_enable = yes`):
+    /// the `.db` files must be built the same way (`SMTPUTF8.enabled`).
+    public var smtputf8 = false
 
     public init(platform: Platform, files: [EmittedFile], restrictions: RestrictionPlan, paths: PlatformPaths) {
         self.platform = platform
@@ -82,11 +85,15 @@ struct EmitError: Error, Equatable, Sendable, CustomStringConvertible {
     public var unsafe: Bool
     public var message: String
     public var fix: String?
-    public init(_ message: String, at keyPath: String, fix: String? = nil, unsafe: Bool = false) {
+    /// Where in the value the problem is (Unicode scalars from the start of the trimmed value),
+    /// when it is one character rather than the whole value.
+    public var offset: Int?
+    public init(_ message: String, at keyPath: String, fix: String? = nil, unsafe: Bool = false, offset: Int? = nil) {
         self.keyPath = keyPath
         self.unsafe = unsafe
         self.message = message
         self.fix = fix
+        self.offset = offset
     }
     public var description: String { message }
 }
@@ -94,7 +101,12 @@ struct EmitError: Error, Equatable, Sendable, CustomStringConvertible {
 extension EmitError {
     /// The finding for `check`/`build`, at the span of the value in gateway.conf.
     public func diagnostic(in document: GatewayDocument) -> Diagnostic {
-        (unsafe ? SyntaxFinding.unsafeValue : SyntaxFinding.invalidValue)
-            .diagnostic(message, at: document.span(keyPath), fix: fix)
+        var span = document.span(keyPath)
+        // One character of a one-line value: point at it.
+        if let offset, span.endLine == span.line, span.column + offset <= span.endColumn {
+            span = SourceSpan(file: span.file, line: span.line, column: span.column + offset)
+        }
+        return (unsafe ? SyntaxFinding.unsafeValue : SyntaxFinding.invalidValue)
+            .diagnostic(message, at: span, fix: fix)
     }
 }

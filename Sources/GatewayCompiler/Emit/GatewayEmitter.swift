@@ -48,7 +48,9 @@ enum GatewayEmitter {
         ]
         files += try PostscreenEmitter.files(gateway, ctx) + TLSEmitter.files(gateway, ctx)
         files += try RspamdEmitter.emit(gateway, ctx)
-        return EmittedTree(platform: gateway.identity.platform, files: files.compactMap { $0 },
-                           restrictions: plan, paths: paths)
+        var tree = EmittedTree(platform: gateway.identity.platform, files: files.compactMap { $0 },
+                               restrictions: plan, paths: paths)
+        tree.smtputf8 = SMTPUTF8.enabled(gateway.identity.postfix)
+        return tree
     }
 }

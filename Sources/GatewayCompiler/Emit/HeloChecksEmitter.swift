@@ -1,4 +1,5 @@
 import ConfigModel
+import MapBuilder
 
 /// `helo_checks` (pcre): rules generated from our own identity first, then the user's patterns.
 /// Generated patterns escape every regex metacharacter of the name or address, so
@@ -33,9 +34,20 @@ enum HeloChecksEmitter {
                 throw EmitError("HELO pattern `\(regex)` does not start with a delimiter", at: at,
                                 fix: "write it as `/regex/flags`")
             }
-            out += regex + " " + (try ConfigText.pcreResult(p.action.description, at: at)) + "\n"
+            let line = regex + " " + (try ConfigText.pcreResult(p.action.description, at: at))
+            try compiles(line, at: "helo.patterns[\(i)].key")
+            out += line + "\n"
         }
         return ctx.file(ctx.paths.postfix(MapFiles.heloChecks), out, map: .pcre)
+    }
+
+    /// The rule as Postfix's pcre table reads it (MapBuilder's dict_pcre parser and PCRE2): any
+    /// problem Postfix would log means it skips the rule and the protection silently disappears,
+    /// so the gateway is refused instead, at the column Postfix names (`/(/`, `/x{99999}/`).
+    static func compiles(_ line: String, at keyPath: String) throws(EmitError) {
+        guard let w = RegexTable.parse(line, file: "helo_checks", flavor: .pcre).warnings.first else { return }
+        throw EmitError("Postfix cannot use this HELO pattern: \(w.message)", at: keyPath,
+                        fix: "fix the regular expression (pcre_table(5), PCRE2 syntax)", offset: max(0, w.column - 1))
     }
 
     /// Backslash before every PCRE metacharacter; `/` too, as it is the table's delimiter.

@@ -1,4 +1,5 @@
 import ConfigModel
+import PostfixConfig
 
 /// `relay_recipients`: every valid recipient, `address OK` (relay_recipient_maps). Inline lists
 /// come from the model; a `[recipients] file` is streamed line by line (it may hold millions)
@@ -8,21 +9,30 @@ enum RelayRecipientsEmitter {
         var out = ctx.banner()
         switch g.recipients {
         case .inline(let list):
-            for a in list { out += try ConfigText.mapKey(a.description, at: "recipients") + " OK\n" }
+            for (i, a) in list.enumerated() {
+                let key = try ConfigText.mapKey(a.description, at: "recipients")
+                if !SMTPUTF8.enabled(g.identity.postfix), let bad = key.unicodeScalars.firstIndex(where: { !$0.isASCII }) {
+                    throw SMTPUTF8.refusal(g.identity.postfix, at: "recipients[\(i)]",
+                                           offset: key.unicodeScalars.distance(from: key.unicodeScalars.startIndex, to: bad))
+                }
+                out += key + " OK\n"
+            }
         case .file(let path):
-            try appendFile(path, ctx, to: &out)
+            try appendFile(path, ctx, asciiOnly: !SMTPUTF8.enabled(g.identity.postfix), version: g.identity.postfix, to: &out)
         }
         return ctx.file(ctx.paths.postfix(MapFiles.relayRecipients), out, map: .hash)
     }
 
     /// Streams the file with the parser's reader (it validated the same lines); any line that
     /// is not an address stops the build rather than becoming a key.
-    static func appendFile(_ path: String, _ ctx: EmitContext, to out: inout String) throws(EmitError) {
+    static func appendFile(_ path: String, _ ctx: EmitContext, asciiOnly: Bool = false, version: PostfixVersion? = nil,
+                           to out: inout String) throws(EmitError) {
         let full = path
         var bad: RecipientFile.Item?
         // Bytes, not Strings: this loop runs once per recipient (millions). A key must be one
         // token of printable bytes; the reader's address check already refuses worse.
         var bytes: [UInt8] = []
+        var nonASCII: (line: Int, column: Int)?
         do {
             try RecipientFile.scan(path: full) { line, column, address, problem in
                 guard bad == nil else { return }
@@ -31,6 +41,7 @@ enum RelayRecipientsEmitter {
                                              address: String(decoding: address, as: UTF8.self), problem: problem)
                     return
                 }
+                if asciiOnly, nonASCII == nil, address.contains(where: { $0 >= 0x80 }) { nonASCII = (line, column) }
                 bytes.append(contentsOf: address)
                 bytes.append(contentsOf: " OK\n".utf8)
             }
@@ -39,6 +50,11 @@ enum RelayRecipientsEmitter {
                             fix: "check the path (relative paths resolve against gateway.conf's directory)")
         }
         out += String(decoding: bytes, as: UTF8.self)
+        if let n = nonASCII, bad == nil, let version {
+            var e = SMTPUTF8.refusal(version, at: "recipients.file")
+            e.message = "`\(full)` line \(n.line) column \(n.column): " + e.message
+            throw e
+        }
         if let b = bad {
             throw EmitError("`\(full)` line \(b.line): `\(b.address.escapedForMessage)` is not an email address"
                             + (b.problem.map { " (\($0))" } ?? ""), at: "recipients.file",

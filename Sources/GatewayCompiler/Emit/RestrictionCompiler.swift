@@ -125,6 +125,7 @@ enum RestrictionCompiler {
                     throw EmitError("restriction `\(text)` holds `,`, `$` or `#`", at: "restrictions.\(key)[\(i)]",
                                     fix: "write one restriction and its arguments per line", unsafe: true)
                 }
+                try ConfigText.braces(text, at: "restrictions.\(key)[\(i)]")
                 out.append(Restriction(text, why: "set in gateway.conf [restrictions] \(key)"))
             }
             return out

@@ -15,6 +15,8 @@ extension TreeWriter {
         /// `.NAME.gatewayctl-PID-new` / `-old`: PID lets the next build tell leftovers from a live build.
         let tag = "gatewayctl-\(getpid())"
         var journal = TreeJournal()
+        /// How the tree's tables are built (SMTPUTF8 or not): part of a table's fingerprint.
+        var tableOptions = MapOptions()
         var report = Report()
         /// Directories this build created, (parent, name), in creation order.
         var created: [(Directory, String)] = []
@@ -58,7 +60,8 @@ extension TreeWriter {
             let bytes = Array(f.contents.utf8)
             let needsDB = buildDatabase != nil && f.map?.kind.needsDatabase == true
             let sourceState = try TreeWriter.state(of: name, in: dir, display: display(f.path), bytes: bytes, mode: f.mode)
-            let tableState = needsDB ? try TreeWriter.tableState(of: name, in: dir, display: display(f.path), source: bytes) : .same
+            let tableState = needsDB ? try TreeWriter.tableState(of: name, in: dir, display: display(f.path), source: bytes,
+                                                                   options: tableOptions) : .same
             if sourceState == .same && tableState == .same {
                 report.unchanged.append(f.path)
                 if needsDB { report.unchanged.append(f.path + ".db") }

@@ -112,15 +112,15 @@ public enum TreeWriter {
     /// A table answers as its source when its fingerprint attribute (set by MapBuilder before
     /// the table's rename) is the fingerprint of the source's bytes: the presence of a `.db`
     /// says nothing. `DatabaseBuilder` builds with postmap's default options, as here; a table
-    /// built otherwise counts as stale and is rebuilt.
+    /// built otherwise counts as stale and is rebuilt. `options`: the tree's (`EmittedTree.smtputf8`).
     static func tableState(of name: String, in dir: Directory, display: String, source: [UInt8],
-                           strict: Bool = true) throws(Failure) -> FileState {
+                           options: MapOptions = MapOptions(), strict: Bool = true) throws(Failure) -> FileState {
         guard let st = dir.info(name + ".db") else { return .missing }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             if !strict { return .missing }
             throw Failure(message(FileError((st.st_mode & S_IFMT) == S_IFLNK ? .symlink : .notRegularFile, "write", display + ".db")))
         }
-        let expected = MapBuild.fingerprint(ofSource: source, type: .hash)
+        let expected = MapBuild.fingerprint(ofSource: source, type: .hash, options: options)
         return dir.attribute(MapBuild.fingerprintAttribute, of: name + ".db") == Array(expected.utf8) ? .same : .changed(old: [])
     }
 
@@ -155,7 +155,8 @@ public enum TreeWriter {
             case .changed(let old): out.append((f.path, .changed(old: String(decoding: old, as: UTF8.self))))
             }
             if databases, f.map?.kind.needsDatabase == true {
-                switch (try? tableState(of: name, in: parent, display: f.path, source: bytes, strict: false)) ?? .missing {
+                switch (try? tableState(of: name, in: parent, display: f.path, source: bytes,
+                                        options: MapOptions(smtputf8: tree.smtputf8), strict: false)) ?? .missing {
                 case .same: out.append((f.path + ".db", .same))
                 case .missing: out.append((f.path + ".db", .missing))
                 case .changed: out.append((f.path + ".db", .changed(old: "")))
@@ -192,6 +193,7 @@ public enum TreeWriter {
         removeLeftovers(in: dir, paths: current + manifest(in: dir) + [manifestName])
 
         var staging = Staging(root: dir, rootPath: root)
+        staging.tableOptions = MapOptions(smtputf8: tree.smtputf8)
         do throws(Failure) {
             for f in tree.files { try staging.stage(f, buildDatabase: buildDatabase) }
             let gone = obsolete(in: dir, current: current)

@@ -87,6 +87,118 @@ final class POSIXPattern: CompiledPattern, @unchecked Sendable {
     /// The C locale, created once; nil only if newlocale fails (then the current one is used).
     nonisolated(unsafe) private static let cLocale: locale_t? = newlocale(LC_CTYPE_MASK | LC_COLLATE_MASK, "C", nil)
 
+    /// glibc's regcomp nests stacked ERE quantifiers (`a**`, `a*?+`) and takes polynomial time
+    /// in their number: 120 of them take 12 s in `postmap -q` (found by fuzz/all.sh). Every stack
+    /// matches what one quantifier matches (`(a*)+` is `a*`, `(a+)+` is `a+`, `(a?)?` is `a?`,
+    /// any other mix is `a*`), so a run after an atom is replaced by that one. A run where no
+    /// atom precedes (start, `(`, `|`, `^`) is left alone: regcomp refuses it at once.
+    static func collapsingStackedQuantifiers(_ p: [UInt8]) -> [UInt8] {
+        func isQuantifier(_ c: UInt8) -> Bool { c == 0x2a || c == 0x2b || c == 0x3f }
+        var out: [UInt8] = []
+        out.reserveCapacity(p.count)
+        var i = 0
+        var afterAtom = false
+        while i < p.count {
+            let c = p[i]
+            if c == 0x5c, i + 1 < p.count {            // `\x`: an escaped byte is an atom
+                out += p[i...(i + 1)]; i += 2; afterAtom = true; continue
+            }
+            if c == 0x5b {                              // a bracket expression, copied whole
+                var j = i + 1
+                if j < p.count, p[j] == 0x5e { j += 1 }
+                if j < p.count, p[j] == 0x5d { j += 1 }
+                while j < p.count, p[j] != 0x5d {
+                    if p[j] == 0x5b, j + 1 < p.count, [0x3a, 0x2e, 0x3d].contains(p[j + 1]) {
+                        let kind = p[j + 1]
+                        var k = j + 2
+                        while k + 1 < p.count, !(p[k] == kind && p[k + 1] == 0x5d) { k += 1 }
+                        j = k + 2
+                    } else {
+                        j += 1
+                    }
+                }
+                let end = min(j, p.count - 1)
+                out += p[i...end]; i = end + 1; afterAtom = true; continue
+            }
+            if isQuantifier(c), afterAtom, i + 1 < p.count, isQuantifier(p[i + 1]) {
+                var j = i
+                var plus = false, question = false, star = false
+                while j < p.count, isQuantifier(p[j]) {
+                    if p[j] == 0x2a { star = true } else if p[j] == 0x2b { plus = true } else { question = true }
+                    j += 1
+                }
+                out.append(star || (plus && question) ? 0x2a : plus ? 0x2b : 0x3f)
+                i = j; continue
+            }
+            afterAtom = !(c == 0x28 || c == 0x7c || c == 0x5e) && !(isQuantifier(c) && !afterAtom)
+            out.append(c); i += 1
+        }
+        return out
+    }
+
+    /// How many atoms the pattern becomes once glibc's regcomp has copied every bounded
+    /// repetition out (`x{1,1000}` is 1,000 copies of `x`, `(ab){9}` 18), beside how many it
+    /// has as written. regcomp's memory grows with the square of that: `/x{1,4000}/` takes
+    /// 130 MB in `postmap -q` and `/(x{9,9999}){9,99}/` over 4.8 GB (found by fuzz/all.sh).
+    static func repetitionSize(_ p: [UInt8], extended: Bool) -> (expanded: Int, written: Int) {
+        let cap = 1 << 40
+        var levels = [0], last = 0, written = 0
+        func atom() { levels[levels.count - 1] = min(cap, levels[levels.count - 1] + 1); last = 1; written += 1 }
+        func open() { levels.append(0); last = 0 }
+        func close() {
+            guard levels.count > 1 else { atom(); return }
+            let c = levels.removeLast()
+            levels[levels.count - 1] = min(cap, levels[levels.count - 1] + c)
+            last = c
+        }
+        /// `{m}`, `{m,}`, `{m,n}` starting at `i` (after `{`): the copies and the index after `}`.
+        func interval(_ i: Int, closer: [UInt8]) -> (Int, Int)? {
+            var j = i, m = 0, n: Int?, comma = false, digits = 0
+            while j < p.count, p[j] >= 0x30, p[j] <= 0x39 { m = min(cap, m * 10 + Int(p[j] - 0x30)); j += 1; digits += 1 }
+            guard digits > 0 else { return nil }
+            if j < p.count, p[j] == 0x2c {
+                comma = true; j += 1
+                var v = 0, d = 0
+                while j < p.count, p[j] >= 0x30, p[j] <= 0x39 { v = min(cap, v * 10 + Int(p[j] - 0x30)); j += 1; d += 1 }
+                if d > 0 { n = v }
+            }
+            guard j + closer.count <= p.count, Array(p[j..<(j + closer.count)]) == closer else { return nil }
+            // Past RE_DUP_MAX regcomp refuses the interval at once (`Invalid content of \{\}`).
+            guard m <= 0x7fff, (n ?? 0) <= 0x7fff else { return nil }
+            return (max(1, n ?? (comma ? m + 1 : m)), j + closer.count)
+        }
+        func repeatLast(_ k: Int) {
+            let extra = min(cap, last.multipliedReportingOverflow(by: k - 1).overflow ? cap : last * (k - 1))
+            levels[levels.count - 1] = min(cap, levels[levels.count - 1] + extra)
+            last = min(cap, last.multipliedReportingOverflow(by: k).overflow ? cap : last * k)
+        }
+        var i = 0
+        while i < p.count {
+            let c = p[i]
+            if c == 0x5c, i + 1 < p.count {
+                let e = p[i + 1]
+                if !extended, e == 0x28 { open(); i += 2; continue }
+                if !extended, e == 0x29 { close(); i += 2; continue }
+                if !extended, e == 0x7b, let (k, next) = interval(i + 2, closer: [0x5c, 0x7d]) { repeatLast(k); i = next; continue }
+                atom(); i += 2; continue
+            }
+            if c == 0x5b {
+                var j = i + 1
+                if j < p.count, p[j] == 0x5e { j += 1 }
+                if j < p.count, p[j] == 0x5d { j += 1 }
+                while j < p.count, p[j] != 0x5d { j += 1 }
+                atom(); i = j + 1; continue
+            }
+            if extended, c == 0x28 { open(); i += 1; continue }
+            if extended, c == 0x29 { close(); i += 1; continue }
+            if extended, c == 0x7b, let (k, next) = interval(i + 1, closer: [0x7d]) { repeatLast(k); i = next; continue }
+            if [0x2a, 0x2b, 0x3f, 0x7c, 0x5e, 0x24].contains(c) { i += 1; continue }
+            atom(); i += 1
+        }
+        while levels.count > 1 { close() }
+        return (levels[0], written)
+    }
+
     private static func inCLocale<R>(_ body: () -> R) -> R {
         guard let c = cLocale else { return body() }
         let previous = uselocale(c)
@@ -96,7 +208,8 @@ final class POSIXPattern: CompiledPattern, @unchecked Sendable {
 
     init(pattern: [UInt8], flags: Int32) throws {
         regex = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
-        let cPattern = (pattern + [0]).map { CChar(bitPattern: $0) }
+        let source = flags & Self.extended != 0 ? Self.collapsingStackedQuantifiers(pattern) : pattern
+        let cPattern = (source + [0]).map { CChar(bitPattern: $0) }
         let compiled = regex
         let rc = POSIXPattern.inCLocale { regcomp(compiled, cPattern, flags) }
         if rc != 0 {

@@ -218,7 +218,27 @@ struct RegexTableParser {
                        flags: String(decoding: text[flagStart..<p], as: UTF8.self), column: column)
     }
 
+    /// regexp: only. glibc's regcomp copies bounded repetitions out and needs memory in the
+    /// square of the result (`POSIXPattern.repetitionSize`); Postfix compiles whatever it is
+    /// given and a table can take gigabytes. Copies beyond the pattern as written are allowed
+    /// up to 1,000 per pattern (about 8 MB in regcomp) and 20,000 per table; a rule over
+    /// either is skipped with a warning (Postfix would still load it, at that cost).
+    static let repetitionLimit = 1_000, repetitionBudget = 20_000
+    private var repetitionSpent = 0
+
     private mutating func compile(_ pattern: Pattern, line: Int, locate: Locate) -> (any CompiledPattern)? {
+        if flavor == .regexp {
+            let size = POSIXPattern.repetitionSize(pattern.text, extended: pattern.posixFlags & POSIXPattern.extended != 0)
+            let extra = size.expanded - size.written
+            if extra > Self.repetitionLimit || repetitionSpent + extra > Self.repetitionBudget {
+                warn(.regexCompile, line, (line, pattern.column),
+                     "regular expression too large: its bounded repetitions expand to \(size.expanded) atoms "
+                     + "(at most \(Self.repetitionLimit) more than written per pattern, \(Self.repetitionBudget) per table; "
+                     + "glibc's regcomp needs memory in the square of it): skipping this rule")
+                return nil
+            }
+            repetitionSpent += max(0, extra)
+        }
         do {
             switch flavor {
             case .pcre: return try PCREPattern(pattern: pattern.text, options: pattern.pcreOptions)

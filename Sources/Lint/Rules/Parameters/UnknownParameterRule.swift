@@ -47,6 +47,12 @@ struct UnknownParameterRule: PostfixRule {
         let services = config.masterCf?.services.map(\.name) ?? PostfixKnowledge.defaultServices
         let referenced = Self.referencedNames(config)
         let classes = Set(config.parameters(for: nil).list("smtpd_restriction_classes").map(\.text))
+        // Only names the target version has: no 3.6 allowlist names for a 3.4 server.
+        // Old names of renamed parameters are the right suggestion where the new one is too new.
+        // Indexed once per run: a main.cf may hold 100,000 unknown names.
+        let oldNames = PostfixKnowledge.compatibilityNames.filter { !PostfixKnowledge.exists($0.value, in: config.version) }.keys
+        let candidates = Suggest.Index(PostfixKnowledge.parameterNames.filter { PostfixKnowledge.exists($0, in: config.version) }
+                                       + oldNames)
         var out = DiagnosticSet()
         var names: [(String, SourceSpan)] = config.mainCf.entries.map { ($0.name, $0.nameSpan) }
         for s in config.masterCf?.services ?? [] {
@@ -63,12 +69,7 @@ struct UnknownParameterRule: PostfixRule {
                 continue
             }
             if referenced.contains(name) || classes.contains(name) { continue }
-            // Only names the target version has: no 3.6 allowlist names for a 3.4 server.
-            // Old names of renamed parameters are the right suggestion where the new one is too new.
-            let oldNames = PostfixKnowledge.compatibilityNames.filter { !PostfixKnowledge.exists($0.value, in: config.version) }.keys
-            let suggestion = Suggest.closest(to: name, in: PostfixKnowledge.parameterNames.lazy.filter {
-                PostfixKnowledge.exists($0, in: config.version)
-            } + oldNames)
+            let suggestion = candidates.closest(to: name)
             if let s = suggestion {
                 out.add(Self.diagnostic("unknown parameter `\(name)`; did you mean `\(s)`?", at: span, fix: "write `\(s)`"))
             } else {
