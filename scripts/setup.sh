@@ -16,6 +16,8 @@ packages=(
   strace                                     # syscall traces: read-once and crash-point tests
   man-db                                     # man: the rule man page renders without warnings
   libssl-dev openssl                         # probe's STARTTLS (OpenSSL); test certificates
+  nftables                                   # nft -c: the emitted packet filter validates
+  rsyslog                                    # syslog inside the stock-install acceptance jail
 )
 
 SUDO=""

@@ -19,6 +19,13 @@ public enum LintTarget {
     static let postfixDirs = ["", "postfix", "etc/postfix", "usr/local/etc/postfix"]
     static let clamDirs = ["", "clamav", "etc/clamav", "usr/local/etc", "usr/local/etc/clamav", "../clamav"]
     static let amavisDirs = ["amavis/conf.d", "etc/amavis/conf.d", "usr/local/etc/amavisd.conf", "amavisd.conf", "../amavis/conf.d"]
+    /// Other files beside Postfix's, by role: policyd-weight's overrides, and the system's
+    /// group file when the linted tree is a live system (`lint /` or /etc/postfix).
+    static let otherCompanions: [(role: String, paths: [String])] = [
+        ("policyd-weight.conf", ["policyd-weight.conf", "etc/policyd-weight.conf", "usr/local/etc/policyd-weight.conf",
+                                 "../policyd-weight.conf"]),
+        ("group", ["etc/group", "../group"]),
+    ]
 
     public static func resolve(_ paths: [String], version: PostfixVersion?) -> Result {
         var result = Result()
@@ -50,6 +57,12 @@ public enum LintTarget {
                 for d in amavisDirs where c.companions["amavis"] == nil {
                     let p = PostfixConfigSet.joinPath(path, d)
                     if fm.fileExists(atPath: p) { c.companions["amavis"] = p }
+                }
+                for (role, candidates) in otherCompanions {
+                    for d in candidates where c.companions[role] == nil {
+                        let p = PostfixConfigSet.joinPath(path, d)
+                        if fm.fileExists(atPath: p) { c.companions[role] = p }
+                    }
                 }
                 guard c.hasMainCf || c.masterCf != nil || !c.companions.isEmpty else {
                     result.empty.append(path)
@@ -84,6 +97,7 @@ public enum LintTarget {
                 if name.hasPrefix("clamd.conf") { c.companions["clamd.conf"] = path }
                 else if name.hasPrefix("freshclam.conf") { c.companions["freshclam.conf"] = path }
                 else if name.hasPrefix("amavisd") || dir.hasSuffix("conf.d") { c.companions["amavis"] = path }
+                else if name.hasPrefix("policyd-weight.conf") { c.companions["policyd-weight.conf"] = path }
                 else { c.companions["map"] = path }
                 add(c)
             }
@@ -135,7 +149,7 @@ extension PostfixConfigSet {
         if !postfix.isEmpty {
             out.append("\(root.isEmpty ? "." : root) (\(postfix.joined(separator: ", "))\(hasMainCf ? "" : "; no main.cf"))")
         }
-        for role in ["clamd.conf", "freshclam.conf", "amavis"] {
+        for role in ["clamd.conf", "freshclam.conf", "amavis", "policyd-weight.conf", "group"] {
             if let p = companions[role] { out.append(p) }
         }
         if let maps = companions["map"] { out += maps.split(separator: "\n").map(String.init) }

@@ -26,6 +26,8 @@ public enum RuleRegistry {
         ServiceListenAddressRule(),
         ServicePortConflictRule(),
         PublicServiceRule(),
+        ClamdTCPWithoutClientRule(),
+        PlatformPathRule(),
         // Postfix configurations (GWx0xx)
         OpenRelayRule(),
         RelayGuardMissingRule(),
@@ -67,6 +69,13 @@ public enum RuleRegistry {
         ClamAVScanLimitRule(),
         FreshclamNotifyClamdRule(),
         FreshclamObsoleteMirrorRule(),
+        ContentFilterFailsOpenRule(),
+        ClamdTCPUnusedRule(),
+        CostBeforeUnlistedRecipientRule(),
+        PolicydWeightDNSBLRule(),
+        AmavisAdminRouteRule(),
+        PlatformPathMismatchRule(),
+        ScannerGroupRule(),
     ]
 
     /// Rules over gateway.conf.

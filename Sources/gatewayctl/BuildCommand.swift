@@ -75,6 +75,15 @@ struct Build: ParsableCommand {
                 + "\(tree.files.count) files, \(tree.maps.count) tables -> \(out) "
                 + "(\(report.written.count) written, \(report.unchanged.count) unchanged"
                 + (report.removed.isEmpty ? ")" : ", \(report.removed.count) removed)"))
+        printHostSteps(tree)
+    }
+
+    /// What files cannot do (group membership, directories, packet filter, services): the
+    /// emitted script, printed so the admin sees the steps before running them.
+    func printHostSteps(_ tree: EmittedTree) {
+        guard output.format == .text, let script = tree.file(absolute: tree.paths.hostSetup) else { return }
+        Terminal.write("\nhost steps: review, copy the tree to the target's root, then run as root \(tree.paths.hostSetup)\n"
+                       + "(in this build: \(out.hasSuffix("/") ? out : out + "/")\(script.path)):\n\n" + script.contents)
     }
 
     /// `--diff` / `--check`: what the build would change in DIR.

@@ -34,8 +34,7 @@ final class DSLTests: XCTestCase {
             try DNSBL("zen.spamhaus.org", replyFilter: "127.0.0.[2..11]")
             try Greylisting(listen: "192.168.40.3:10023", delay: 300)
             try PolicydWeight(listen: "192.168.40.3:12525")
-            Antivirus(listen: try IPAddress.parse("192.168.40.3"), port: 3310, socket: "/var/run/clamav/clamd.sock",
-                      databaseDirectory: "/var/db/clamav", streamMaxLength: try ByteSize.parse("10M"))
+            Antivirus(streamMaxLength: try ByteSize.parse("10M"))
             Signatures(mirrors: [try DomainName.parse("database.clamav.net")], notifyClamd: true, checksPerDay: 12)
             try ContentFilter(listen: "192.168.40.3:10024", reinject: "192.168.40.3:10025", maxServers: 2)
             SpamAssassin(requiredScore: 5.0, bayes: true)

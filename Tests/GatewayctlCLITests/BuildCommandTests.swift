@@ -104,11 +104,15 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(try TestSupport.gatewayctl(["build", seed, "--out", a.path] + debian).status, 0)
         XCTAssertEqual(try TestSupport.gatewayctl(["build", seed, "--out", b.path] + debian).status, 0)
         let sa = snapshot(a).filter { !$0.key.hasSuffix(".db") }, sb = snapshot(b).filter { !$0.key.hasSuffix(".db") }
-        XCTAssertEqual(sa.count, 15, "14 files and the .gatewayctl-tree manifest")
+        XCTAssertEqual(sa.count, 17, "16 files (host-setup.sh and gateway.nft among them) and the .gatewayctl-tree manifest")
         XCTAssertEqual(sa, sb)
         // A second build into the same dir rewrites nothing.
         let again = try TestSupport.gatewayctl(["build", seed, "--out", a.path] + debian)
-        XCTAssertTrue(again.stdout.contains("(0 written, 19 unchanged)"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("(0 written, 21 unchanged)"), again.stdout)
+        // The host steps are printed with every build.
+        XCTAssertTrue(again.stdout.contains("host steps: review, copy the tree to the target's root, then run as root /etc/gatewayctl/host-setup.sh"),
+                      again.stdout)
+        XCTAssertTrue(again.stdout.contains("adduser --quiet clamav amavis"), again.stdout)
     }
 
     func testCheckAndDiff() throws {

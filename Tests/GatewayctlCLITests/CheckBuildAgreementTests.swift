@@ -11,7 +11,7 @@ final class CheckBuildAgreementTests: XCTestCase {
     static let emitErrorCases: [(name: String, from: String, to: String)] = [
         ("stream-max-length below message size", "stream-max-length = 10M", "stream-max-length = 1M"),
         ("relay restrictions before 2.10", "[restrictions]\n", "[restrictions]\nrelay = reject_unauth_destination\n"),
-        ("relative database directory", "database-directory = /var/db/clamav", "database-directory = var/db/clamav"),
+        ("relative database directory", "stream-max-length = 10M", "stream-max-length = 10M\ndatabase-directory = var/db/clamav"),
     ]
 
     func findings(_ args: [String], cwd: URL) throws -> (status: Int32, diagnostics: [String]) {

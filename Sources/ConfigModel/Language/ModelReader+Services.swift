@@ -28,6 +28,9 @@ extension ModelReader {
         var ok = true
         if let t = f["listen"] { if let v = ip(t, "listen") { a.listen = v } else { ok = false } }
         if let t = f["port"] { if let v = int(t, "port", 1...65_535) { a.port = v } else { ok = false } }
+        if let t = f["remote-clients"] {
+            if let v = items(t, "antivirus.remote-clients", { r, item in r.ip(item, "remote-clients") }) { a.remoteClients = v } else { ok = false }
+        }
         if let t = f["socket"] { if let v = path(t, "socket") { a.socket = v } else { ok = false } }
         if let t = f["database-directory"] { if let v = path(t, "database-directory") { a.databaseDirectory = v } else { ok = false } }
         if let t = f["stream-max-length"] { if let v = size(t, "stream-max-length") { a.streamMaxLength = v } else { ok = false } }

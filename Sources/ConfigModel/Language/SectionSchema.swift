@@ -38,7 +38,7 @@ public enum SectionSchema {
         Section(name: "greylisting", shape: .keyed, keys: ["listen", "delay"], required: ["listen"]),
         Section(name: "policyd-weight", shape: .keyed, keys: ["listen"], required: ["listen"]),
         Section(name: "antivirus", shape: .keyed,
-                keys: ["listen", "port", "socket", "database-directory", "stream-max-length", "max-file-size",
+                keys: ["listen", "port", "remote-clients", "socket", "database-directory", "stream-max-length", "max-file-size",
                        "max-scan-size"],
                 required: []),
         Section(name: "signatures", shape: .keyed, keys: ["mirror", "notify-clamd", "checks"], required: []),

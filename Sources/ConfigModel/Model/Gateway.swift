@@ -272,17 +272,20 @@ public struct PolicydWeight: Equatable, Sendable {
 public struct Antivirus: Equatable, Sendable {
     public var listen: IPAddress?                    // TCPAddr (nil: local socket only)
     public var port: Int                             // TCPSocket (3310)
-    public var socket: String                        // LocalSocket
+    /// Hosts that scan over TCP (`remote-clients`): clamd listens on TCP only for them.
+    public var remoteClients: [IPAddress]
+    public var socket: String?                       // LocalSocket; nil: the platform's default
     public var databaseDirectory: String?            // nil: the platform's default
     public var streamMaxLength: ByteSize             // must be >= message_size_limit
     public var maxFileSize: ByteSize?
     public var maxScanSize: ByteSize?
 
-    public init(listen: IPAddress? = nil, port: Int = 3310, socket: String = "/var/run/clamav/clamd.sock",
+    public init(listen: IPAddress? = nil, port: Int = 3310, remoteClients: [IPAddress] = [], socket: String? = nil,
                 databaseDirectory: String? = nil, streamMaxLength: ByteSize = ByteSize(bytes: 25 << 20),
                 maxFileSize: ByteSize? = nil, maxScanSize: ByteSize? = nil) {
         self.listen = listen
         self.port = port
+        self.remoteClients = remoteClients
         self.socket = socket
         self.databaseDirectory = databaseDirectory
         self.streamMaxLength = streamMaxLength

@@ -6,21 +6,28 @@ import ConfigModel
 /// Postfix host, and reinject to `[content-filter] reinject`. `use strict`, as Debian's own
 /// snippets do: amavis declares every configuration variable before it reads the file, so a
 /// misspelt name stops amavis (and `amavisd test-config`) instead of being ignored.
+/// It fails closed: when clamd cannot be asked (socket missing, clamd unable to read the
+/// message), `$virus_scanners_failure_is_fatal` makes amavis answer 4xx so Postfix keeps the
+/// mail queued, instead of logging `ALL VIRUS SCANNERS FAILED` and passing it unchecked.
 enum AmavisConfEmitter {
     static func emit(_ g: Gateway, _ ctx: EmitContext) throws(EmitError) -> EmittedFile? {
         guard let cf = g.contentFilter else { return nil }
         let q = { (s: String, at: String) throws(EmitError) -> String in try ConfigText.perlString(s, at: at) }
         var out = ctx.banner() + "use strict;\n"
+        let p = ctx.paths
         if g.identity.platform == .freebsd {
             out += "\n# Daemon and directories (FreeBSD port layout).\n"
-            out += "$daemon_user  = 'vscan';\n"
-            out += "$daemon_group = 'vscan';\n"
-            out += "$MYHOME   = '/var/amavis';\n"
+            out += "$daemon_user  = '\(p.amavisUser)';\n"
+            out += "$daemon_group = '\(p.amavisGroup)';\n"
+            out += "$MYHOME   = '\(p.amavisHome)';\n"
             out += "$TEMPBASE = \"$MYHOME/tmp\";\n"
             out += "$db_home  = \"$MYHOME/db\";\n"
-            out += "$QUARANTINEDIR = '/var/virusmails';\n"
+            out += "$QUARANTINEDIR = '\(p.amavisQuarantine)';\n"
             out += "$pid_file  = \"$MYHOME/amavisd.pid\";\n"
             out += "$lock_file = \"$MYHOME/amavisd.lock\";\n"
+            out += "# The port's rc script sends amavis's output to /dev/null: log through syslog.\n"
+            out += "$DO_SYSLOG = 1;\n"
+            out += "$syslog_facility = 'mail';\n"
         }
         out += "\n# Identity.\n"
         out += "$myhostname = \(try q(g.identity.hostname.value, "gateway.hostname"));\n"
@@ -29,6 +36,13 @@ enum AmavisConfEmitter {
         out += "$X_HEADER_LINE = \"$myproduct_name at $mydomain\";\n"
         out += "@local_domains_maps = ( [ \(try g.relay.domains.map { d throws(EmitError) in try q("." + d.value, "relay.domains") }.joined(separator: ", ")) ] );\n"
         out += "@mynetworks = qw( \(g.relay.trusted.map(\.description).joined(separator: " ")) );\n"
+        let admin = "postmaster@" + (g.relay.domains.first ?? g.identity.domain).value
+        out += "# Notifications go to a relayed domain's postmaster, which routes to the inside server.\n"
+        if g.identity.platform == .debian {
+            out += "# Said here: 20-debian_defaults builds it from /etc/mailname before this file sets $mydomain.\n"
+        }
+        out += "$virus_admin = \(try q(admin, "relay.domains"));\n"
+        out += "$spam_admin  = undef;\n"
 
         out += "\n# Postfix -> amavis: listen on the content-filter address; only Postfix may connect.\n"
         out += "$max_servers = \(cf.maxServers);   # equals smtp-amavis maxproc in master.cf\n"
@@ -63,11 +77,13 @@ enum AmavisConfEmitter {
             out += "@bypass_virus_checks_maps = (\\%bypass_virus_checks, \\@bypass_virus_checks_acl, \\$bypass_virus_checks_re);\n"
             out += "@av_scanners = (\n"
             out += "  ['ClamAV-clamd',\n"
-            out += "    \\&ask_daemon, [\"CONTSCAN {}\\n\", \(try q(av.socket, "antivirus.socket"))],\n"
+            out += "    \\&ask_daemon, [\"CONTSCAN {}\\n\", \(try q(try ClamdConfEmitter.socket(g, p), "antivirus.socket"))],\n"
             out += "    qr/\\bOK$/m, qr/\\bFOUND$/m,\n"
             out += "    qr/^.*?: (?!Infected Archive)(.*) FOUND$/m ],\n"
             out += ");\n"
             out += "@av_scanners_backup = ();\n"
+            out += "# clamd unreachable or unable to read the message: 4xx, Postfix retries; never pass unchecked.\n"
+            out += "$virus_scanners_failure_is_fatal = 1;\n"
         } else {
             out += "\n# No [antivirus]: virus checks off.\n"
             out += "@bypass_virus_checks_maps = (1);\n"

@@ -3,6 +3,9 @@ import ConfigModel
 /// `clamd.conf`: the tutorial's clamd settings for today's ClamAV (1.4 on Debian 12): no
 /// deprecated option (`AllowSupplementaryGroups` is always on since 0.101), the database
 /// directory freshclam.conf shares, and a stream limit no smaller than message_size_limit.
+/// clamd listens on its local socket (the platform's, where the packaged units expect it); TCP
+/// only when `[antivirus] remote-clients` names hosts that scan remotely, because clamd's
+/// protocol has no authentication (any host that reaches the port can SHUTDOWN it).
 enum ClamdConfEmitter {
     static func emit(_ g: Gateway, _ ctx: EmitContext) throws(EmitError) -> EmittedFile? {
         guard let av = g.antivirus else { return nil }
@@ -14,7 +17,7 @@ enum ClamdConfEmitter {
         }
         let p = ctx.paths
         var out = ctx.banner()
-        out += "LogFile \(p.clamavLogDir)/clamd.log\n"
+        out += "LogFile \(p.clamavLogDir)/\(p.clamdLogName)\n"
         out += "LogFileMaxSize 2M\n"
         out += "LogTime yes\n"
         out += "LogSyslog yes\n"
@@ -22,9 +25,11 @@ enum ClamdConfEmitter {
         out += "ExtendedDetectionInfo yes\n"
         out += "PidFile \(p.clamavRunDir)/clamd.pid\n"
         out += "DatabaseDirectory \(try databaseDirectory(g, p))\n"
-        out += "LocalSocket \(try ConfigText.token(av.socket, at: "antivirus.socket"))\n"
+        out += "LocalSocket \(try socket(g, p))\n"
+        out += "# amavis (another user) connects to the socket.\n"
+        out += "LocalSocketMode 666\n"
         out += "FixStaleSocket yes\n"
-        if let ip = av.listen {
+        if !av.remoteClients.isEmpty, let ip = av.listen ?? g.identity.listenIP {
             out += "TCPAddr \(ip)\n"
             out += "TCPSocket \(av.port)\n"
         }
@@ -32,9 +37,15 @@ enum ClamdConfEmitter {
         if let s = av.maxFileSize { out += "MaxFileSize \(s)\n" }
         if let s = av.maxScanSize { out += "MaxScanSize \(s)\n" }
         out += "MaxDirectoryRecursion 20\n"
-        out += "User clamav\n"
+        out += "User \(p.clamavUser)\n"
         out += "ScanMail yes\n"
         return ctx.file(p.clamdConf, out)
+    }
+
+    /// clamd's local socket, for clamd.conf and amavis: the model's, or the platform's.
+    static func socket(_ g: Gateway, _ p: PlatformPaths) throws(EmitError) -> String {
+        guard let s = g.antivirus?.socket else { return p.clamdSocket }
+        return try ConfigText.token(s, at: "antivirus.socket")
     }
 
     /// One directory for clamd and freshclam: the model's, or the platform's.

@@ -14,8 +14,9 @@ import ConfigModel
 /// Files emitted: main.cf, master.cf, relay_recipients, transport, virtual_alias_maps,
 /// access_clients, sender_access, helo_checks (pcre), clamd.conf, freshclam.conf,
 /// amavisd.conf (FreeBSD) or conf.d/50-user (Debian), SpamAssassin local.cf,
-/// /etc/default/postgrey (Debian), policyd-weight.conf, rc.conf.local (FreeBSD) — each only
-/// when the model uses it.
+/// /etc/default/postgrey (Debian), policyd-weight.conf, rc.conf.local (FreeBSD), the packet
+/// filter (nftables on Debian, a pf anchor on FreeBSD) and host-setup.sh — each only when the
+/// model uses it.
 public enum GatewayEmitter {
     /// Paths in the model are used as they are: the parser resolved `[recipients] file`
     /// against gateway.conf's directory (resolving again broke relative config paths).
@@ -41,6 +42,8 @@ public enum GatewayEmitter {
             try PostgreyEmitter.emit(gateway, ctx),
             try PolicydWeightConfEmitter.emit(gateway, ctx),
             try RcConfEmitter.emit(gateway, ctx),
+            try PacketFilterEmitter.emit(gateway, ctx),
+            try HostSetupEmitter.emit(gateway, ctx),
         ]
         return EmittedTree(platform: gateway.identity.platform, files: files.compactMap { $0 },
                            restrictions: plan, paths: paths)

@@ -6,10 +6,14 @@ import PostfixConfig
 ///  1. cheap checks that apply to every client (envelope syntax) come first;
 ///  2. the relay guard (`permit_mynetworks`, `reject_unauth_destination`) precedes every entry
 ///     that can permit (access maps, policy services), so no map value can open the relay;
-///  3. policy services (policyd-weight, then postgrey) run only for mail we would accept;
-///  4. DNS lookups (`reject_unknown_*`, `reject_rbl_client`) come last: slowest, and skipped for
+///  3. unlisted recipients are refused right after the guard (`reject_unlisted_recipient`,
+///     550 5.1.1 on the first attempt), before any table, policy service or DNS lookup: Postfix's
+///     implicit check would only run after the whole list, behind greylisting;
+///  4. policy services (postgrey, then policyd-weight, whose DNS lookups cost most) run only
+///     for mail we would accept;
+///  5. DNS lookups (`reject_unknown_*`, `reject_rbl_client`) come last: slowest, and skipped for
 ///     mail an earlier check already refused;
-///  5. a check listed in `[checks] warn-only` gets `warn_if_reject` in front of it.
+///  6. a check listed in `[checks] warn-only` gets `warn_if_reject` in front of it.
 /// From Postfix 2.10 the guard also has its own `smtpd_relay_restrictions`; it stays at the head
 /// of the recipient list too, because below compatibility level 3.6 that list runs first.
 /// `[restrictions]` overrides replace a compiled list verbatim (the linter checks them).
@@ -48,6 +52,8 @@ public enum RestrictionCompiler {
         let again = v.hasRelayRestrictions ? " (again here: below compatibility level 3.6 this list runs first)" : ""
         rcpt.append(entry("permit_mynetworks", why: "the inside mail server ([relay] trusted) may send anywhere; nothing above can permit"))
         rcpt.append(entry("reject_unauth_destination", why: "relay guard: outsiders may only mail [relay] domains" + again))
+        rcpt.append(entry("reject_unlisted_recipient",
+                          why: "unknown recipients get 550 5.1.1 now, before greylisting or DNS costs any work ([recipients])"))
         // 3. Local tables, cheapest first.
         if g.senders.rejectOwnDomain != nil || !g.senders.entries.isEmpty {
             rcpt.append(entry("check_sender_access", MapFiles.reference(.hash, MapFiles.senderAccess, paths).description,
@@ -66,14 +72,14 @@ public enum RestrictionCompiler {
         if g.checks.invalidHelo {
             rcpt.append(entry("reject_invalid_helo_hostname", why: "HELO must be a syntactically valid host name (501); no lookup"))
         }
-        // 4. Policy services, only for mail the guard let through.
-        if let p = g.policydWeight {
-            rcpt.append(entry("check_policy_service", "inet:\(p.listen)",
-                              why: "policyd-weight scores the client's DNS and HELO; after the guard, before greylisting"))
-        }
+        // 4. Policy services, only for mail the guard let through; DNS-heavy policyd-weight last.
         if let p = g.greylisting {
             rcpt.append(entry("check_policy_service", "inet:\(p.listen)",
-                              why: "postgrey defers unknown (client, sender, recipient) triplets (450); after the guard"))
+                              why: "postgrey defers unknown (client, sender, recipient) triplets (450); one local lookup"))
+        }
+        if let p = g.policydWeight {
+            rcpt.append(entry("check_policy_service", "inet:\(p.listen)",
+                              why: "policyd-weight scores the client's DNS and HELO; after greylisting, so retries only"))
         }
         // 5. DNS lookups last.
         if g.checks.knownDomain.contains(.client) {

@@ -16,7 +16,8 @@ extension EmittedTree {
             // as `localPath` maps them for a configuration without a root directory.
             if f.absolutePath.hasPrefix(dir + "/") { files[String(f.absolutePath.dropFirst(dir.count + 1))] = bytes }
             let name = f.absolutePath.split(separator: "/").last.map(String.init) ?? ""
-            if name == "clamd.conf" || name == "freshclam.conf" { companions[name] = f.absolutePath }
+            if name == "clamd.conf" || name == "freshclam.conf" || name == "policyd-weight.conf" { companions[name] = f.absolutePath }
+            if name == "amavisd.conf" || f.absolutePath.hasSuffix("/amavis/conf.d/50-user") { companions["amavis"] = f.absolutePath }
         }
         var config = PostfixConfigSet(mainCf: MainCf(file: main.absolutePath, text: main.contents),
                                       masterCf: master.map { MasterCf(file: $0.absolutePath, text: $0.contents) },

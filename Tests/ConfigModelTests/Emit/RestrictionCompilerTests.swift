@@ -15,12 +15,16 @@ final class RestrictionCompilerTests: XCTestCase {
         XCTAssertNil(p.relay)
         XCTAssertEqual(p.recipient?.map(\.name), [
             "reject_non_fqdn_recipient", "reject_non_fqdn_sender", "permit_mynetworks", "reject_unauth_destination",
+            "reject_unlisted_recipient",
             "check_sender_access", "reject_multi_recipient_bounce", "check_helo_access",
             "reject_non_fqdn_helo_hostname", "reject_invalid_helo_hostname",
             "check_policy_service", "check_policy_service",
             "reject_unknown_sender_domain", "reject_unknown_recipient_domain", "reject_rbl_client",
         ])
-        XCTAssertEqual(p.recipient?[9].text, "check_policy_service inet:192.168.40.5:12525", "policyd-weight before postgrey")
+        // Unknown recipients get 550 before greylisting; the cheap greylist lookup before
+        // policyd-weight's DNS queries.
+        XCTAssertEqual(p.recipient?[10].text, "check_policy_service inet:192.168.40.5:10023", "postgrey before policyd-weight")
+        XCTAssertEqual(p.recipient?[11].text, "check_policy_service inet:192.168.40.5:12525", "policyd-weight after postgrey")
         XCTAssertEqual(p.recipient?.last?.text, "reject_rbl_client zen.spamhaus.org=127.0.0.[2..11]")
         XCTAssertEqual(p.client?.map(\.text), ["check_client_access hash:/usr/local/etc/postfix/access_clients"])
     }

@@ -133,6 +133,15 @@ extension AmavisWiringRule {
 /// `$name = value;` assignments from amavis's Perl configuration (a file or a conf.d dir).
 struct AmavisSettings {
     var values: [String: String] = [:]
+    /// Where each value was (last) set: the name's `$` in its file.
+    var spans: [String: SourceSpan] = [:]
+    /// The files read, in amavis's order (a conf.d directory's files sorted by name).
+    var files: [String] = []
+    /// Each file's text, for settings that span lines (`@av_scanners`).
+    var texts: [String: String] = [:]
+    /// True when the files are Debian's conf.d stack (`amavis/conf.d`), whose packaged
+    /// snippets (01-debian ... 20-debian_defaults) run before the admin's 50-user.
+    var isDebianConfD = false
 
     init?(_ config: PostfixConfigSet) {
         guard let path = config.companion("amavis") else { return nil }
@@ -140,20 +149,28 @@ struct AmavisSettings {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
             files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+                .filter { !$0.hasPrefix(".") }
                 .map { PostfixConfigSet.joinPath(path, $0) }
         }
+        isDebianConfD = path.hasSuffix("conf.d") || path.hasSuffix("conf.d/") || path.contains("/conf.d/")
+        self.files = files
         for f in files {
             guard let bytes = config.readFile(f) else { continue }
-            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            texts[f] = String(decoding: bytes, as: UTF8.self)
+            for (n, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let t = line.drop { $0 == " " || $0 == "\t" }
                 guard t.hasPrefix("$"), let eq = t.firstIndex(of: "="), let semi = t.firstIndex(of: ";"), eq < semi else { continue }
                 let name = t[t.index(after: t.startIndex)..<eq].trimmingCharacters(in: .whitespaces)
                 var value = t[t.index(after: eq)..<semi].trimmingCharacters(in: .whitespaces)
                 if value.hasPrefix("'") || value.hasPrefix("\"") { value = String(value.dropFirst().dropLast()) }
                 values[name] = value
+                spans[name] = SourceSpan(file: f, line: n + 1, column: line.count - t.count + 1)
             }
         }
     }
 
     func value(_ name: String) -> String? { values[name] }
+    /// The file that set `name` last, if any.
+    func file(of name: String) -> String? { spans[name]?.file }
+
 }
