@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "gatewayctl",
-    platforms: [.macOS(.v13)],
+    // Linux only: the code calls Glibc directly (openat, renameat, flock, xattrs, /proc/self/fd).
     products: [
         .executable(name: "gatewayctl", targets: ["gatewayctl"]),
         .library(name: "ConfigModel", targets: ["ConfigModel"]),
@@ -21,8 +21,13 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
 
+        // File I/O: directory handles (openat, O_NOFOLLOW), typed read failures, atomic replace,
+        // locks. The bottom layer: knows nothing else of the project.
+        .systemLibrary(name: "CFileLayer", path: "Sources/CFileLayer"),
+        .target(name: "FileLayer", dependencies: ["CFileLayer"]),
+
         // Lookup tables: postmap-compatible sources, Berkeley DB, regex tables. No model, no terminal I/O.
-        .target(name: "MapBuilder", dependencies: ["CBerkeleyDB", "CPCRE2"]),
+        .target(name: "MapBuilder", dependencies: ["CBerkeleyDB", "CPCRE2", "FileLayer"]),
 
         // Layers, lowest first; a module imports only modules listed above it
         // (scripts/module-graph.sh prints the graph and fails on a cycle or an upward arrow).
@@ -30,18 +35,19 @@ let package = Package(
         .target(name: "Diagnostics"),
         // Postfix main.cf/master.cf reader, expansion, parameter and restriction knowledge,
         // access tables; ClamAV and amavis readers beside it. Knows no gateway.conf, no rules.
-        .target(name: "PostfixConfig", dependencies: ["Diagnostics", "MapBuilder"]),
+        .target(name: "PostfixConfig", dependencies: ["Diagnostics", "MapBuilder", "FileLayer"]),
         // The gateway model (single source of truth), the gateway.conf language and the DSL.
-        .target(name: "ConfigModel", dependencies: ["Diagnostics", "PostfixConfig", "MapBuilder"]),
+        .target(name: "ConfigModel", dependencies: ["Diagnostics", "PostfixConfig", "MapBuilder", "FileLayer"]),
         // gateway.conf -> files: emitters, restriction compiler, the compile pipeline, tree writer.
-        .target(name: "GatewayCompiler", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "MapBuilder"]),
+        .target(name: "GatewayCompiler", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "MapBuilder",
+                                                        "FileLayer"]),
         // The transaction evaluator: Postfix's reply to one SMTP transaction, with a trace. Lint's
         // open-relay verdict comes from this same evaluator, so Simulate sits below Lint.
         .target(name: "Simulate", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
-                                                 "MapBuilder"]),
+                                                 "MapBuilder", "FileLayer"]),
         // Rules, registry, suppressions, `check` and `lint` drivers.
         .target(name: "Lint", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
-                                             "Simulate", "MapBuilder"]),
+                                             "Simulate", "MapBuilder", "FileLayer"]),
 
         // SMTP client on POSIX sockets and the live relay-test battery (`probe`). No model.
         .target(name: "SMTPProbe", dependencies: ["COpenSSL"]),
@@ -49,7 +55,7 @@ let package = Package(
         // The command line: arguments, printing, colours, exit codes.
         .executableTarget(name: "gatewayctl", dependencies: [
             "Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler", "Simulate", "Lint",
-            "MapBuilder", "SMTPProbe",
+            "MapBuilder", "SMTPProbe", "FileLayer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -60,6 +66,7 @@ let package = Package(
         .testTarget(name: "ConfigModelTests", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
                                                          "Simulate", "Lint", "TestSupport"],
                     exclude: ["Emit/Golden", "Fixtures", "Golden"]),
+        .testTarget(name: "FileLayerTests", dependencies: ["FileLayer", "TestSupport"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["SMTPProbe", "TestSupport"]),
         .testTarget(name: "SimulateTests", dependencies: ["Diagnostics", "PostfixConfig", "ConfigModel", "GatewayCompiler",
                                                       "Simulate", "Lint", "SMTPProbe", "TestSupport"]),

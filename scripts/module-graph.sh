@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 swift package describe --type json 2>/dev/null | python3 -c '
 import json, os, re, sys
 # Lowest first; leaves (MapBuilder, SMTPProbe) and C shims sit below everything.
-layers = ["CBerkeleyDB", "CPCRE2", "COpenSSL", "FileLayer", "MapBuilder", "SMTPProbe", "Diagnostics", "PostfixConfig",
+layers = ["CBerkeleyDB", "CPCRE2", "COpenSSL", "CFileLayer", "FileLayer", "MapBuilder", "SMTPProbe", "Diagnostics", "PostfixConfig",
           "ConfigModel", "GatewayCompiler", "Simulate", "Lint", "gatewayctl"]
 pkg = json.load(sys.stdin)
 targets = {t["name"]: t for t in pkg["targets"] if t["type"] in ("library", "executable", "system-target") and t["path"].startswith("Sources/")}

@@ -10,7 +10,8 @@ packages=(
   clamav clamav-daemon clamav-freshclam      # clamconf, clamd, sigtool
   spamassassin amavisd-new                   # spamassassin --lint, amavisd-new
   postgrey policyd-weight                    # policy services
-  swaks                                      # SMTP client for end-to-end checks
+  rspamd redis-server                        # the rspamd engine: rspamadm configtest, rspamd, Redis
+  swaks                                      # SMTP client for end-to-end checks (--tls too)
   dnsmasq-base                               # a DNS fixture server on loopback
   iproute2 procps psmisc time                # ip netns, ps, killall, /usr/bin/time
   strace                                     # syscall traces: read-once and crash-point tests

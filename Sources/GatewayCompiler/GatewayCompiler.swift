@@ -10,7 +10,9 @@
 ///   `origin(of: span)`; `check`, `build` and `simulate CONFIG` consume it.
 /// - `GatewayEmitter.emit(gateway)` -> `EmittedTree` (files with paths, modes, map references)
 ///   or `EmitError`; `tree.postfixConfiguration(version:)`.
-/// - `TreeWriter.write(tree, to: dir, buildDatabase:)`, `TreeWriter.status(of:in:)`,
+/// - `TreeWriter.write(tree, to: dir, buildDatabase:waiting:)` (the commit protocol of README's
+///   "Building a gateway": lock, rollback of an interrupted build, journal), `TreeWriter.status(of:in:)`
+///   (tables compared by source fingerprint), `TreeWriter.interrupted(in:)`,
 ///   `UnifiedDiff.diff(old:new:oldName:newName:)`.
 public enum GatewayCompiler {
     public static let libraryName = "GatewayCompiler"

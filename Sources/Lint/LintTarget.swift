@@ -1,3 +1,4 @@
+import FileLayer
 import Foundation
 import PostfixConfig
 import ConfigModel
@@ -18,6 +19,8 @@ public enum LintTarget {
 
     static let postfixDirs = ["", "postfix", "etc/postfix", "usr/local/etc/postfix"]
     static let clamDirs = ["", "clamav", "etc/clamav", "usr/local/etc", "usr/local/etc/clamav", "../clamav"]
+    /// rspamd's configuration root (the directory holding local.d).
+    static let rspamdDirs = ["rspamd", "etc/rspamd", "usr/local/etc/rspamd", "../rspamd"]
     static let amavisDirs = ["amavis/conf.d", "etc/amavis/conf.d", "usr/local/etc/amavisd.conf", "amavisd.conf", "../amavis/conf.d"]
     /// Other files beside Postfix's, by role: policyd-weight's overrides, and the system's
     /// group file when the linted tree is a live system (`lint /` or /etc/postfix).
@@ -64,6 +67,10 @@ public enum LintTarget {
                         if fm.fileExists(atPath: p) { c.companions[role] = p }
                     }
                 }
+                for d in rspamdDirs where c.companions["rspamd"] == nil {
+                    let p = PostfixConfigSet.joinPath(path, d)
+                    if fm.fileExists(atPath: PostfixConfigSet.joinPath(p, "local.d")) { c.companions["rspamd"] = p }
+                }
                 guard c.hasMainCf || c.masterCf != nil || !c.companions.isEmpty else {
                     result.empty.append(path)
                     continue
@@ -80,12 +87,12 @@ public enum LintTarget {
                 let isMain = name.hasPrefix("main.cf")
                 let mainPath = isMain ? path : PostfixConfigSet.joinPath(root, "main.cf")
                 let masterPath = isMain ? PostfixConfigSet.joinPath(root, "master.cf") : path
-                guard let mainBytes = fm.contents(atPath: mainPath) ?? (isMain ? nil : Data()) else {
+                guard let mainBytes = (try? FileLayer.read(mainPath)) ?? (isMain ? nil : []) else {
                     result.unreadable.append(path)
                     continue
                 }
-                let master = fm.contents(atPath: masterPath).map { MasterCf(file: masterPath, bytes: Array($0)) }
-                let mainCf = MainCf(file: mainPath, bytes: Array(mainBytes))
+                let master = (try? FileLayer.read(masterPath)).map { MasterCf(file: masterPath, bytes: $0) }
+                let mainCf = MainCf(file: mainPath, bytes: mainBytes)
                 var c = PostfixConfigSet(root: root, mainCf: mainCf, masterCf: master,
                                          version: version ?? mainCf.declaredVersion ?? PostfixVersion(3, 7))
                 c.hasMainCf = isMain || fm.fileExists(atPath: mainPath)
@@ -115,8 +122,8 @@ public enum LintTarget {
                 return try? PostfixConfigSet.load(directory: dir, version: version)
             }
             if fm.fileExists(atPath: PostfixConfigSet.joinPath(dir, "master.cf")) {
-                let master = fm.contents(atPath: PostfixConfigSet.joinPath(dir, "master.cf")).map {
-                    MasterCf(file: PostfixConfigSet.joinPath(dir, "master.cf"), bytes: Array($0))
+                let master = (try? FileLayer.read(PostfixConfigSet.joinPath(dir, "master.cf"))).map {
+                    MasterCf(file: PostfixConfigSet.joinPath(dir, "master.cf"), bytes: $0)
                 }
                 var c = PostfixConfigSet(root: dir, mainCf: MainCf(file: PostfixConfigSet.joinPath(dir, "main.cf"), text: ""),
                                          masterCf: master, version: version ?? PostfixVersion(3, 7))

@@ -1,6 +1,7 @@
 import Diagnostics
 import PostfixConfig
 import ConfigModel
+import Simulate
 
 /// One way a client outside `mynetworks` gets OK from a relay-deciding list before its guard.
 public struct RelayPermit: Sendable {
@@ -20,7 +21,14 @@ public struct RelayPermit: Sendable {
     /// True when the key is the recipient: the permit opens relaying TO the listed
     /// destinations (like an extra relay domain), not for listed clients.
     public var forListedRecipients = false
+    /// The attacker's choices that reach this permit (a HELO, a sender, ...), for the
+    /// simulator to confirm; empty for a permit any transaction reaches.
+    public var attack: [AttackChoice] = []
+    /// False when the trigger cannot be turned into a transaction (DNS data, a certificate):
+    /// the verdict then stays the analysis's own.
+    public var simulable = true
 }
+
 
 /// The walk of one relay-deciding list up to its first unconditional guard.
 public struct RelayListWalk: Sendable {
@@ -82,6 +90,23 @@ struct RestrictionWalker {
     let config: PostfixConfigSet
     let scope: ParameterScope
     let classes: Set<String>
+    /// An outer trigger (a map entry whose value is a restriction list), its notes and choices.
+    typealias Outer = (trigger: String, notes: [Diagnostic.Note], attack: [AttackChoice])
+    /// How often each class or table value was expanded in this walk: a class reached through
+    /// tables from itself (issue 10 item 8) must not make the walk exponential. Each is
+    /// expanded at most `expansionLimit` times, and never inside itself.
+    private var expansions: [String: Int] = [:]
+    private var expanding: Set<String> = []
+    static let expansionLimit = 4
+
+    private mutating func beginExpansion(_ key: String) -> Bool {
+        guard !expanding.contains(key), expansions[key, default: 0] < Self.expansionLimit else { return false }
+        expansions[key, default: 0] += 1
+        expanding.insert(key)
+        return true
+    }
+
+    private mutating func endExpansion(_ key: String) { expanding.remove(key) }
 
     init(config: PostfixConfigSet, scope: ParameterScope) {
         self.config = config
@@ -91,13 +116,19 @@ struct RestrictionWalker {
 
     /// smtpd's `has_required`: a guard before any literal `permit`, looking into classes.
     func hasRequired(_ items: [String], depth: Int) -> Bool {
+        var seen = Set<String>()
+        return hasRequired(items, seen: &seen)
+    }
+
+    /// Each class is looked into once: a class seen before answered false (or smtpd crashed).
+    private func hasRequired(_ items: [String], seen: inout Set<String>) -> Bool {
         var i = 0
         while i < items.count {
             let name = items[i]
             if name == "warn_if_reject", i + 1 < items.count { i += 2; continue }
             if name == "permit" { return false }
             if RelayAnalysis.guardNames.contains(name) { return true }
-            if classes.contains(name), depth < 100, hasRequired(scope.list(name).map(\.text), depth: depth + 1) { return true }
+            if classes.contains(name), seen.insert(name).inserted, hasRequired(scope.list(name).map(\.text), seen: &seen) { return true }
             i += 1
         }
         return false
@@ -105,13 +136,15 @@ struct RestrictionWalker {
 
     mutating func walkRelayList(_ parameter: String) -> RelayListWalk {
         var walk = RelayListWalk(parameter: parameter)
+        expansions = [:]
+        expanding = []
         walkItems(scope.list(parameter), stage: .recipient, into: &walk, depth: 0, context: [])
         return walk
     }
 
     /// `context`: outer triggers (a map entry whose value is a restriction list) and notes.
     private mutating func walkItems(_ items: [ListItem], stage: RestrictionInfo.Stage, into walk: inout RelayListWalk,
-                                    depth: Int, context: [(trigger: String, notes: [Diagnostic.Note])]) {
+                                    depth: Int, context: [Outer]) {
         var i = 0
         var warnOnly = false
         while i < items.count {
@@ -137,11 +170,12 @@ struct RestrictionWalker {
             }
             if classes.contains(name) {
                 // A restriction class: its OK ends the outer list too.
-                guard depth < 100 else { continue }
+                guard depth < 100, beginExpansion("class\u{0}" + name) else { continue }
                 let sub = scope.list(name)
                 var inner = RelayListWalk(parameter: name)
                 walkItems(sub, stage: stage, into: &inner, depth: depth + 1,
-                          context: context + [(trigger: "", notes: [.init("restriction class `\(name)` is evaluated here", at: item.span)])])
+                          context: context + [(trigger: "", notes: [.init("restriction class `\(name)` is evaluated here", at: item.span)], attack: [])])
+                endExpansion("class\u{0}" + name)
                 for var p in inner.permits {
                     p.restriction = item
                     p.restrictionText = name
@@ -162,14 +196,17 @@ struct RestrictionWalker {
 
     private mutating func classify(_ info: RestrictionInfo, item: ListItem, argument: ListItem?, stage: RestrictionInfo.Stage,
                                    into walk: inout RelayListWalk, depth: Int,
-                                   context: [(trigger: String, notes: [Diagnostic.Note])], written: String? = nil) {
+                                   context: [Outer], written: String? = nil) {
         let text = written ?? ([item.text] + (argument.map { [PostfixList.ungroup($0.text)] } ?? [])).joined(separator: " ")
         let outerTriggers = context.map(\.trigger).filter { !$0.isEmpty }
         let outerNotes = context.flatMap(\.notes)
-        func add(_ trigger: String, anyone: Bool, notes: [Diagnostic.Note] = [], fix: String) {
+        let outerAttack = context.flatMap(\.attack)
+        func add(_ trigger: String, anyone: Bool, notes: [Diagnostic.Note] = [], fix: String, attack: [AttackChoice] = [],
+                 simulable: Bool = true) {
             let t = (outerTriggers + [trigger]).joined(separator: " and ")
             walk.permits.append(RelayPermit(restriction: item, restrictionText: text, trigger: t,
-                                            notes: outerNotes + notes, anyOutsider: anyone, fix: fix))
+                                            notes: outerNotes + notes, anyOutsider: anyone, fix: fix,
+                                            attack: outerAttack + attack, simulable: simulable))
         }
         let moveFix = "move `\(text)` after `reject_unauth_destination`"
         switch info.permit {
@@ -201,9 +238,10 @@ struct RestrictionWalker {
         case .mxBackup:
             walk.mxBackup.append(item)
         case .dnsWhitelisted:
-            add("a client listed in `\(argument?.text ?? "the DNS whitelist")`", anyone: true, fix: moveFix)
+            add("a client listed in `\(argument?.text ?? "the DNS whitelist")`", anyone: true, fix: moveFix, simulable: false)
         case .nakedIPHelo:
-            add("`HELO 192.0.2.1` (any bare IP address)", anyone: true, fix: "delete `permit_naked_ip_address`")
+            add("`HELO 192.0.2.1` (any bare IP address)", anyone: true, fix: "delete `permit_naked_ip_address`",
+                attack: [AttackChoice(field: .helo, value: "192.0.2.1")], simulable: false)
         case .policyResult:
             walk.policiesBeforeGuard.append(item)
         case .tableResult:
@@ -215,14 +253,16 @@ struct RestrictionWalker {
     }
 
     private mutating func tablePermits(_ table: AccessTable, info: RestrictionInfo, item: ListItem, text: String,
-                                       depth: Int, context: [(trigger: String, notes: [Diagnostic.Note])]) -> [RelayPermit] {
+                                       depth: Int, context: [Outer]) -> [RelayPermit] {
         var out: [RelayPermit] = []
         let outerTriggers = context.map(\.trigger).filter { !$0.isEmpty }
         let outerNotes = context.flatMap(\.notes)
-        func add(_ trigger: String, _ anyone: Bool, _ notes: [Diagnostic.Note], _ fix: String) {
+        let outerAttack = context.flatMap(\.attack)
+        func add(_ trigger: String, _ anyone: Bool, _ notes: [Diagnostic.Note], _ fix: String, _ choice: AttackChoice?) {
             out.append(RelayPermit(restriction: item, restrictionText: text,
                                    trigger: (outerTriggers + [trigger]).joined(separator: " and "),
-                                   notes: outerNotes + notes, anyOutsider: anyone, fix: fix))
+                                   notes: outerNotes + notes, anyOutsider: anyone, fix: fix,
+                                   attack: outerAttack + (choice.map { [$0] } ?? []), simulable: choice != nil))
         }
         let subject = Self.subject(of: info.name)
         for entry in table.entries {
@@ -232,24 +272,33 @@ struct RestrictionWalker {
             if action == .continues { continue }
             let value = entry.value.trimmingPostfixSpace()
             let trigger = Self.trigger(subject: subject, key: entry.key, table: table)
+            var choice = AttackChoices.choice(subject: subject, key: entry.key, table: table)
+            // A local-part key (`abuse@`) matches that mailbox at any domain: anyone relays.
             let anyone = Self.attackerControlled(subject: subject, key: entry.key, table: table, value: value)
+                || subject == .recipient && choice.map { !$0.listed } ?? false
+            // A client key that covers anyone (`unknown`, a /8 or wider) is no listed client.
+            if subject == .client, choice != nil { choice?.listed = !anyone }
             if action == .permits {
                 let word = value.split(separator: " ").first.map(String.init) ?? value
                 add(trigger, anyone, [.init("`\(entry.key)` maps to `\(value)`, which permits", at: entry.span)],
-                    "move `\(text)` after `reject_unauth_destination`, or change `\(word)` to `DUNNO`")
+                    "move `\(text)` after `reject_unauth_destination`, or change `\(word)` to `DUNNO`", choice)
                 if subject == .recipient || subject == .recipientDNS, !out.isEmpty { out[out.count - 1].forListedRecipients = !anyone }
                 continue
             }
             // A value that is a restriction list or class is evaluated in place (depth <= 100).
-            guard depth < 100 else { continue }
+            let expansion = "value\u{0}" + value
+            guard depth < 100, beginExpansion(expansion) else { continue }
             let items = PostfixList.split(value).map { ListItem(text: $0, span: entry.span, parameter: table.reference) }
             var inner = RelayListWalk(parameter: table.reference)
             walkItems(items, stage: subject.stage, into: &inner, depth: depth + 1,
-                      context: context + [(trigger: anyone ? trigger : "", notes: [.init("`\(entry.key)` maps to `\(value)`", at: entry.span)])])
+                      context: context + [(trigger: anyone ? trigger : "", notes: [.init("`\(entry.key)` maps to `\(value)`", at: entry.span)],
+                                           attack: choice.map { [$0] } ?? [])])
+            endExpansion(expansion)
             for var p in inner.permits {
                 p.restriction = item
                 p.restrictionText = text
                 p.anyOutsider = p.anyOutsider && anyone
+                p.simulable = p.simulable && choice != nil
                 if !anyone { p.trigger = trigger + " and " + p.trigger }
                 out.append(p)
             }

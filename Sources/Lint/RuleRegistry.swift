@@ -28,9 +28,14 @@ public enum RuleRegistry {
         PublicServiceRule(),
         ClamdTCPWithoutClientRule(),
         PlatformPathRule(),
+        PolicydWeightUnderRspamdRule(),
+        RspamdRedisRule(),
         // Postfix configurations (GWx0xx)
         OpenRelayRule(),
         RelayGuardMissingRule(),
+        RestrictionRecursionRule(),
+        VerifyBeforeGuardRule(),
+        RefusesEveryRecipientRule(),
         TLSAllClientCertsRule(),
         MXBackupRule(),
         PolicyBeforeGuardRule(),
@@ -76,6 +81,16 @@ public enum RuleRegistry {
         AmavisAdminRouteRule(),
         PlatformPathMismatchRule(),
         ScannerGroupRule(),
+        // postscreen and STARTTLS (issue 14)
+        PostscreenHelpersRule(),
+        PostscreenAllowsWorldRule(),
+        PostscreenTLSOldNameRule(),
+        TLSEncryptOnPort25Rule(),
+        TLSCertificateFilesRule(),
+        PostscreenReplyFilterRule(),
+        PostscreenCachePathRule(),
+        RspamdMilterAddressRule(),
+        RspamdClamdSocketRule(),
     ]
 
     /// Rules over gateway.conf.

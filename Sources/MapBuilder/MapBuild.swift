@@ -34,7 +34,13 @@ public struct MapBuildResult: Sendable {
 public enum MapBuild {
     /// Extended attribute on the table holding the fingerprint of the source and options it was
     /// built from; set before the rename, so table and fingerprint change together.
-    static let fingerprintAttribute = "user.gatewayctl.source"
+    public static let fingerprintAttribute = "user.gatewayctl.source"
+
+    /// The fingerprint a table built from `source` with `options` carries in
+    /// `fingerprintAttribute`: a caller holding both can tell whether the table answers as the source.
+    public static func fingerprint(ofSource source: [UInt8], type: MapType, options: MapOptions = MapOptions()) -> String {
+        source.withUnsafeBufferPointer { fingerprint($0, type: type, options: options) }
+    }
 
     /// Parses `name.path` with postmap's semantics and writes `name.databasePath` atomically with
     /// postmap's mode rule. `progress(done, total)` is called now and then (units are arbitrary:

@@ -18,7 +18,9 @@
 ///   -> `MapBuildResult` (warnings, count, skipped). From memory (emitters):
 ///   `MapBuild.build(name, entries: [MapEntry], options: MapWriteOptions(...))` -> duplicate
 ///   warnings. `MapBuild.update(name, input:options:)` is `postmap -i` (records added to the
-///   existing table, atomically).
+///   existing table, atomically). A built table carries the fingerprint of its source in the
+///   xattr `MapBuild.fingerprintAttribute`; `MapBuild.fingerprint(ofSource:type:options:)` says
+///   what it must be, so a caller can tell a stale table by content.
 /// - Streaming writer: `let w = try openMapWriter(name, options: MapWriteOptions(...))`,
 ///   `try w.append(key:value:line:)` (String or bytes), `try w.commit()` (or `w.abort()`);
 ///   `w.warnings`. `BerkeleyDBWriter` is the hash/btree backend; cdb/lmdb plug in behind

@@ -43,6 +43,14 @@ public struct ParameterScope: Sendable {
     public func raw(_ name: String) -> (value: String, origin: ParameterOrigin)? {
         if let o = service?.override(name) { return (o.value, .override(o)) }
         if let e = config.mainCf.parameters[name] { return (e.value, .mainCf(e)) }
+        // Postfix derives mydomain from myhostname: everything after its first dot.
+        if name == "mydomain", let written = raw("myhostname")?.value, !written.contains("$") {
+            let host = written.trimmingPostfixSpace()
+            if let dot = host.firstIndex(of: "."), host.index(after: dot) < host.endIndex {
+                return (String(host[host.index(after: dot)...]), .builtin)
+            }
+            return ("localdomain", .builtin)
+        }
         if let d = defaultValue(name) { return (d, .builtin) }
         return nil
     }
@@ -58,8 +66,12 @@ public struct ParameterScope: Sendable {
     /// The fully expanded value ("" when undefined).
     public func value(_ name: String) -> String {
         guard let r = raw(name) else { return "" }
+        return value(of: r.value)
+    }
+
+    private func value(of text: String) -> String {
         var e = expander()
-        return e.expand(r.value)
+        return e.expand(text)
     }
 
     /// Postfix booleans: `yes`/`no` (case-insensitive); anything else counts as no.

@@ -1,5 +1,6 @@
 import Foundation
 import Diagnostics
+import FileLayer
 import MapBuilder
 
 /// A Postfix configuration as the linter and the simulator read it.
@@ -71,8 +72,13 @@ public struct PostfixConfigSet: Sendable {
 
     public enum LoadError: Error, CustomStringConvertible {
         case unreadable(String)
+        /// Why, in FileLayer's one wording ("cannot read `X`: no such file").
+        case failed(FileError)
         public var description: String {
-            switch self { case .unreadable(let p): "cannot read `\(p)`" }
+            switch self {
+            case .unreadable(let p): "cannot read `\(p)`"
+            case .failed(let e): e.description
+            }
         }
     }
 
@@ -81,10 +87,11 @@ public struct PostfixConfigSet: Sendable {
     /// `version` nil: the `# gatewayctl: postfix-version=X.Y` comment of main.cf, else 3.7.
     public static func load(directory: String, version: PostfixVersion? = nil) throws -> PostfixConfigSet {
         let mainPath = joinPath(directory, "main.cf")
-        guard let main = FileManager.default.contents(atPath: mainPath) else { throw LoadError.unreadable(mainPath) }
+        let main: [UInt8]
+        do { main = try FileLayer.read(mainPath) } catch { throw LoadError.failed(error) }
         let masterPath = joinPath(directory, "master.cf")
-        let master = FileManager.default.contents(atPath: masterPath).map { MasterCf(file: masterPath, bytes: Array($0)) }
-        let mainCf = MainCf(file: mainPath, bytes: Array(main))
+        let master = (try? FileLayer.read(masterPath)).map { MasterCf(file: masterPath, bytes: $0) }
+        let mainCf = MainCf(file: mainPath, bytes: main)
         return PostfixConfigSet(root: directory, mainCf: mainCf, masterCf: master,
                                 version: version ?? mainCf.declaredVersion ?? PostfixVersion(3, 7))
     }
@@ -133,7 +140,7 @@ public struct PostfixConfigSet: Sendable {
     public func readFile(_ localPath: String) -> [UInt8]? {
         if let m = memoryFiles[localPath] { return m }
         if root.isEmpty { return nil }
-        return FileManager.default.contents(atPath: localPath).map(Array.init)
+        return try? FileLayer.read(localPath)
     }
 
     /// True when the file exists (in memory or on disk).

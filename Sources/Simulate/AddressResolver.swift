@@ -28,6 +28,8 @@ struct AddressResolver {
         addr = canonicalize(addr, percentHack: percentHack, swapBang: swapBang)
         var stripped: String?
         for _ in 0..<10 {
+            // resolve_addr(): a trailing dot ends no domain (`bob@example.com.`), but `..` and `@.` stay.
+            if addr.hasSuffix("."), !addr.hasSuffix(".."), !addr.hasSuffix("@."), addr.contains("@") { addr.removeLast() }
             while addr.hasSuffix("@") { addr.removeLast() }
             guard let at = addr.lastIndex(of: "@") else { break }
             let domain = String(addr[addr.index(after: at)...])
@@ -49,11 +51,14 @@ struct AddressResolver {
         let domain = at < addr.endIndex ? String(addr[addr.index(after: at)...]) : ""
         var resolved = Resolved(address: addr, localPart: local, domain: domain, addressClass: .default,
                                 routed: false, transport: "", nexthop: "")
+        // Routing information left in the local part flags the address as routed whatever
+        // swap_bangpath and allow_percent_hack say (seen with Postfix 3.7: `a!b@local` and
+        // `a%b@relay.domain` get "Relay access denied" with both off).
+        resolved.routed = local.contains("@") || local.contains("!") || local.contains("%")
         if isLocal(domain) {
             resolved.addressClass = .local
             (resolved.transport, resolved.nexthop) = Self.split(context.value("local_transport"), nexthop: context.value("myhostname"))
         } else {
-            resolved.routed = local.contains("@") || (swapBang && local.contains("!")) || (percentHack && local.contains("%"))
             if context.matchList("virtual_alias_domains").matchesDomain(domain) {
                 resolved.addressClass = .alias
                 (resolved.transport, resolved.nexthop) = ("error", "5.1.1 User unknown in virtual alias table")

@@ -11,6 +11,21 @@ enum AddressSyntax {
         return String(address[address.index(after: colon)...])
     }
 
+    /// The internal form smtpd checks and prints (`"john smith"@example.net` becomes
+    /// `john smith@example.net`, as in `554 5.7.1 <john smith@example.net>: ...`): quotes
+    /// dropped, quoted pairs resolved.
+    static func internalForm(_ address: String) -> String {
+        guard address.contains("\"") || address.contains("\\") else { return address }
+        var out = "", inQuote = false, escaped = false
+        for c in address {
+            if escaped { out.append(c); escaped = false; continue }
+            if c == "\\" { escaped = true; continue }
+            if c == "\"" { inQuote.toggle(); continue }
+            out.append(c)
+        }
+        return out
+    }
+
     static func isValid(_ address: String, allowEmpty: Bool) -> Bool {
         if address.isEmpty { return allowEmpty }
         var inQuote = false

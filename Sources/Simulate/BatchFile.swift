@@ -8,6 +8,7 @@ import ConfigModel
 /// client=203.0.113.9 name=mx.example.net helo=mx.example.net from=a@example.net to=u@example.com,v@example.com
 /// client=192.168.40.2 helo=mail.example.com from=<> to=x@example.org greylist=known sasl=user
 /// ```
+/// `pregreet=yes`: the client talks before the greeting (postscreen's pre-greet test).
 /// `name` absent = no verified client name; `helo` absent = no HELO; `from=<>` is the null sender.
 public enum BatchFile {
     public struct Line: Sendable {
@@ -35,8 +36,8 @@ public enum BatchFile {
                     break
                 }
                 let key = String(field[..<eq]), value = String(field[field.index(after: eq)...])
-                guard ["client", "name", "helo", "from", "to", "sasl", "greylist"].contains(key) else {
-                    fail("unknown field `\(key)`", "use client, name, helo, from, to, sasl or greylist")
+                guard ["client", "name", "helo", "from", "to", "sasl", "greylist", "pregreet"].contains(key) else {
+                    fail("unknown field `\(key)`", "use client, name, helo, from, to, sasl, greylist or pregreet")
                     bad = true
                     break
                 }
@@ -55,7 +56,8 @@ public enum BatchFile {
             let recipients = to.split(separator: ",").map { String($0).trimmingCharacters(in: ["<", ">"]) }
             lines.append(Line(number: number, transaction: Transaction(
                 clientAddress: client, clientName: fields["name"], helo: fields["helo"], sender: sender,
-                recipients: recipients, saslUser: fields["sasl"], greylistKnown: fields["greylist"] == "known")))
+                recipients: recipients, saslUser: fields["sasl"], greylistKnown: fields["greylist"] == "known",
+                talksFirst: fields["pregreet"] == "yes")))
         }
         return (lines, diagnostics)
     }

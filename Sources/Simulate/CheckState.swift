@@ -25,6 +25,11 @@ struct CheckState {
     var deferIfPermitSender: Deferral?
     var recipientRcptmapChecked = false
     var discard = false
+    /// The client and HELO lists run before MAIL FROM (smtpd_delay_reject = no): sender
+    /// restrictions there see no sender and do nothing.
+    var senderUnknown = false
+    /// smtpd would crash evaluating this (class recursion): no SMTP reply at all.
+    var crashed = false
     /// The reply of the last reject (smtpd's error_text).
     var lastReply: SimulatedReply?
     var trace: [TraceStep] = []

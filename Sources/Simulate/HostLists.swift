@@ -1,4 +1,5 @@
 import ConfigModel
+import Foundation
 
 /// Postfix's match lists (src/util/match_list.c): `mynetworks`-style host/address lists and
 /// `relay_domains`-style domain lists, with `!` negation, `type:table` entries and the parent
@@ -98,5 +99,30 @@ struct CIDRMatch {
             bits -= 8
         }
         return true
+    }
+}
+
+/// One line of a cidr_table(5): `network result`, first match wins.
+struct CIDRTableEntry {
+    var network: CIDRMatch
+    var value: String
+
+    /// The value of the first network holding `key` (an IP address), else nil.
+    static func lookup(_ entries: [CIDRTableEntry], _ key: String) -> String? {
+        guard let ip = IPAddress(key) else { return nil }
+        return entries.first { $0.network.contains(ip) }?.value
+    }
+
+    static func parse(_ text: String) -> [CIDRTableEntry] {
+        text.split(separator: "\n").compactMap { line in
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            guard !trimmed.hasPrefix("#") else { return nil }
+            let fields = trimmed.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count == 2 else { return nil }
+            var key = fields[0]
+            if key.hasPrefix("[") { key = key.dropFirst().filter { $0 != "]" }[...] }
+            let network = CIDRMatch(key) ?? IPAddress(key).flatMap { CIDRMatch("\(key)/\($0.bytes.count * 8)") }
+            return network.map { CIDRTableEntry(network: $0, value: fields[1].trimmingCharacters(in: .whitespaces)) }
+        }
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
+import FileLayer
 import MapBuilder
 import PostfixConfig
+import ConfigModel
 
 /// A table smtpd can query: fixed-key (hash/btree: folded keys, partial keys allowed) or
 /// regular-expression (pcre/regexp: full keys only, never folded).
@@ -34,10 +36,22 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
     private let lock = NSLock()
     private var cache: [String: LookupTable?] = [:]
 
+    private let read: (@Sendable (String) -> [UInt8]?)?
+
     /// `memory`: sources held in memory, keyed by the Postfix path (emitted gateways).
-    public init(memory: [String: String] = [:], locate: @escaping @Sendable (String) -> String = { $0 }) {
+    /// `read`: how to read a located file (lint's in-memory trees); default the file system.
+    public init(memory: [String: String] = [:], locate: @escaping @Sendable (String) -> String = { $0 },
+                read: (@Sendable (String) -> [UInt8]?)? = nil) {
         self.memory = memory
         self.locate = locate
+        self.read = read
+    }
+
+    private func text(_ path: String) -> String? {
+        if let m = memory[path] { return m }
+        let local = locate(path)
+        if let read { return read(local).map { String(decoding: $0, as: UTF8.self) } }
+        return readText(local)
     }
 
     public func table(_ reference: String) -> LookupTable? {
@@ -47,6 +61,12 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
         let table = open(reference)
         cache[reference] = table
         return table
+    }
+
+    /// A table source on disk, through the file layer (nil when it cannot be read).
+    private func readText(_ path: String) -> String? {
+        guard let bytes = try? FileLayer.read(path) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func open(_ reference: String) -> LookupTable? {
@@ -60,13 +80,21 @@ public final class FileTableProvider: TableProvider, @unchecked Sendable {
                 let box = ReaderBox(reader)
                 return LookupTable(name: reference, kind: .fixed) { box.lookup($0) }
             }
-            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            guard let text = text(path) else { return nil }
             let resolved = MapSource.parse(text, file: path).resolved()
             return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
         case "pcre", "regexp":
-            guard let text = memory[path] ?? (try? String(contentsOfFile: locate(path), encoding: .utf8)) else { return nil }
+            guard let text = text(path) else { return nil }
             let table = RegexTable.parse(text, file: path, flavor: type == "pcre" ? .pcre : .regexp)
             return LookupTable(name: reference, kind: .regex) { table.query($0)?.value }
+        case "cidr":
+            guard let text = text(path) else { return nil }
+            let entries = CIDRTableEntry.parse(text)
+            return LookupTable(name: reference, kind: .regex) { CIDRTableEntry.lookup(entries, $0) }
+        case "texthash":
+            guard let text = text(path) else { return nil }
+            let resolved = MapSource.parse(text, file: path).resolved()
+            return LookupTable(name: reference, kind: .fixed) { resolved.lookup($0)?.value }
         case "static":
             let value = PostfixList.ungroup(path)
             return LookupTable(name: reference, kind: .fixed) { _ in value }

@@ -215,12 +215,12 @@ enum Postgrey {
 }
 
 /// valid_hostname() / valid_hostaddr() from src/util/valid_hostname.c.
-enum HostnameRules {
-    static func truncateDot(_ name: String) -> String {
+public enum HostnameRules {
+    public static func truncateDot(_ name: String) -> String {
         name.count > 1 && name.hasSuffix(".") && !name.hasSuffix("..") ? String(name.dropLast()) : name
     }
 
-    static func validHostname(_ name: String) -> Bool {
+    public static func validHostname(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= 255 else { return false }
         var nonNumeric = false
         for label in name.split(separator: ".", omittingEmptySubsequences: false) {
@@ -233,7 +233,7 @@ enum HostnameRules {
         return nonNumeric
     }
 
-    static func validHostaddr(_ name: String) -> Bool {
+    public static func validHostaddr(_ name: String) -> Bool {
         IPAddress(name) != nil
     }
 }

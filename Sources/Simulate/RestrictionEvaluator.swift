@@ -7,12 +7,26 @@ struct RestrictionEvaluator {
     let context: SimulationContext
     let resolver: AddressResolver
 
+    /// Depth past which a class-only recursion is taken as smtpd's crash (see `evaluate`).
+    static let classRecursionCrashDepth = 200
+
+    /// What the simulator shows for a transaction smtpd cannot answer because it crashes.
+    static func crashText(_ name: String) -> String {
+        "smtpd crashes here (restriction class `\(name)` includes itself; Postfix 3.7 dies with SIGSEGV): the client sees the connection close"
+    }
+
     static let client = "Client host", helo = "Helo command", sender = "Sender address",
                recipient = "Recipient address"
 
     init(context: SimulationContext) {
         self.context = context
         self.resolver = AddressResolver(context: context)
+    }
+
+    /// The status of a missing client name: X.7.25 (RFC 8601's reverse-DNS failure) from
+    /// Postfix 3.6 on, X.7.1 before (seen: 450 4.7.25 from 3.7).
+    var reverseDNSStatus: String {
+        context.parameters.config.version >= PostfixVersion(3, 6) ? "4.7.25" : "4.7.1"
     }
 
     // MARK: - Replies
@@ -128,6 +142,10 @@ struct RestrictionEvaluator {
         return status
     }
 
+    /// Restrictions that look at the sender: before MAIL FROM they do nothing.
+    static let needsSender: Set<String> = ["check_sender_access", "reject_non_fqdn_sender", "reject_unknown_sender_domain",
+                                           "reject_unknown_address", "reject_multi_recipient_bounce"]
+
     static func takesArgument(_ name: String) -> Bool {
         name.hasPrefix("check_") && name != "check_relay_domains" && name != "check_recipient_maps"
             || ["reject_rbl_client", "reject_rbl", "reject_rhsbl_client", "reject_rhsbl_helo", "reject_rhsbl_sender",
@@ -141,6 +159,11 @@ struct RestrictionEvaluator {
                           replyClass: String, defaultACL: String?) -> CheckStatus {
         let lower = name.lowercased()
         let tx = state.transaction
+        if state.senderUnknown, Self.needsSender.contains(lower) {
+            state.trace.append(TraceStep(list: state.currentList, restriction: argument.map { "\(name) \($0)" } ?? name,
+                                         lookups: [], result: "DUNNO (no sender yet)", reply: nil))
+            return .dunno
+        }
         let label = argument.map { "\(name) \($0)" } ?? name
         func step(_ result: String, _ lookups: [String] = []) {
             state.trace.append(TraceStep(list: state.currentList, restriction: label, lookups: lookups,
@@ -176,11 +199,11 @@ struct RestrictionEvaluator {
             return done(context.bool("smtpd_sasl_auth_enable") && tx.saslUser != nil ? .ok : .dunno)
         case "reject_unknown_client_hostname", "reject_unknown_client":
             guard tx.clientName == nil else { return done(.dunno) }
-            return reject(&state, context.int("unknown_client_reject_code", 450), "4.7.1",
+            return reject(&state, context.int("unknown_client_reject_code", 450), reverseDNSStatus,
                           "Client host rejected: cannot find your hostname, [\(tx.clientAddress)]", restriction: label)
         case "reject_unknown_reverse_client_hostname":
             guard tx.clientName == nil else { return done(.dunno) }
-            return reject(&state, context.int("unknown_client_reject_code", 450), "4.7.1",
+            return reject(&state, context.int("unknown_client_reject_code", 450), reverseDNSStatus,
                           "Client host rejected: cannot find your reverse hostname, [\(tx.clientAddress)]", restriction: label)
         case "check_client_access":
             return tableCheck(&state, label, argument) { table in
@@ -275,7 +298,13 @@ struct RestrictionEvaluator {
             }
             return policyService(&state, PostfixList.ungroup(endpoint), label, replyName: replyName,
                                  replyClass: replyClass, defaultACL: defaultACL)
-        case "reject_unauth_pipelining", "permit_tls_clientcerts", "permit_tls_all_clientcerts", "check_ccert_access",
+        case "reject_unauth_pipelining":
+            // Rejects only a client that sent commands ahead of replies without PIPELINING
+            // being announced (SMTPD_FLAG_ILL_PIPELINING); a simulated transaction is a client
+            // that waits for every reply, as the differential's client does.
+            step("DUNNO (the client waits for each reply)")
+            return .dunno
+        case "permit_tls_clientcerts", "permit_tls_all_clientcerts", "check_ccert_access",
              "reject_unverified_sender", "reject_unverified_recipient", "permit_mx_backup", "reject_rhsbl_client",
              "reject_rhsbl_sender", "reject_rhsbl_helo", "reject_rhsbl_recipient", "check_helo_mx_access",
              "check_helo_ns_access", "check_sender_mx_access", "check_sender_ns_access", "check_recipient_mx_access",
@@ -288,6 +317,13 @@ struct RestrictionEvaluator {
         default:
             let classes = context.items("smtpd_restriction_classes")
             if classes.contains(name) {
+                // smtpd limits only table-value recursion (check_table_result: 100 levels, 451);
+                // a class that reaches itself through classes alone recurses until smtpd
+                // overflows its stack (3.7: SIGSEGV). A cycle through a table hits the 100 first.
+                if state.recursion > Self.classRecursionCrashDepth {
+                    state.crashed = true
+                    return reject(&state, 421, "4.3.0", Self.crashText(name), restriction: label, softwareError: true)
+                }
                 let list = context.items(name)
                 let saved = state.currentList
                 state.currentList = name

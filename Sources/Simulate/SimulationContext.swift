@@ -14,6 +14,9 @@ public struct SimulationContext: Sendable {
     /// Expanded lists by name: one transaction asks for the same ones many times
     /// (`parent_domain_matches_subdomains` on every domain match, a tenth of a simulate run).
     private var lists = ListMemo()
+    /// The postscreen service's parameters when postscreen answers port 25 (it judges the
+    /// client before smtpd; `PostscreenEvaluator`).
+    public var postscreen: ParameterScope?
 
     public init(parameters: ParameterScope, tables: TableProvider, dns: DNSFixture? = nil,
                 postgreyEndpoints: Set<String> = [], policydWeightEndpoints: Set<String> = []) {

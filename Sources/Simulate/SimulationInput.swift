@@ -20,12 +20,23 @@ public struct SimulationInput: Sendable {
         config.smtpdServices.first { service in
             let port = service.name.split(separator: ":").last.map(String.init) ?? service.name
             return service.type == "inet" && (port == "smtp" || port == "25")
-        } ?? config.smtpdServices.first { $0.type == "inet" }
+        } ?? (postscreenService != nil ? config.smtpdServices.first { $0.type == "pass" } : nil)
+            ?? config.smtpdServices.first { $0.type == "inet" }
+    }
+
+    /// master.cf's postscreen on port 25, which hands clients to the `pass` smtpd above.
+    public var postscreenService: MasterService? {
+        config.masterCf?.services.first { service in
+            let port = service.name.split(separator: ":").last.map(String.init) ?? service.name
+            return service.command == "postscreen" && service.type == "inet" && (port == "smtp" || port == "25")
+        } ?? config.masterCf?.services.first { $0.command == "postscreen" && $0.type == "inet" }
     }
 
     public func context(dns: DNSFixture?) -> SimulationContext {
-        SimulationContext(parameters: config.parameters(for: service), tables: tables, dns: dns,
-                          postgreyEndpoints: postgreyEndpoints, policydWeightEndpoints: policydWeightEndpoints)
+        var context = SimulationContext(parameters: config.parameters(for: service), tables: tables, dns: dns,
+                                        postgreyEndpoints: postgreyEndpoints, policydWeightEndpoints: policydWeightEndpoints)
+        context.postscreen = postscreenService.map { config.parameters(for: $0) }
+        return context
     }
 
     public enum LoadError: Error, CustomStringConvertible {
@@ -81,7 +92,8 @@ public struct SimulationInput: Sendable {
     /// straight from memory.
     public static func load(tree: EmittedTree, config: PostfixConfigSet) -> SimulationInput {
         var memory: [String: String] = [:]
-        for file in tree.maps { memory[file.absolutePath] = file.contents }
+        // Every file, not only the maps that need building: postscreen's cidr and texthash tables too.
+        for file in tree.files { memory[file.absolutePath] = file.contents }
         return SimulationInput(config: config, tables: FileTableProvider(memory: memory), diagnostics: config.diagnostics)
     }
 }

@@ -24,22 +24,56 @@ public struct Simulator: Sendable {
     public func simulate(_ transaction: Transaction) -> SimulationResult {
         let delayReject = context.bool("smtpd_delay_reject")
         var state = CheckState(transaction: transaction, recipient: nil, rcptCount: 0)
+        state.transaction.sender = AddressSyntax.internalForm(transaction.sender)
         func mailVerdict(_ reply: SimulatedReply) -> SimulationResult {
             SimulationResult(transaction: transaction, verdicts: [
                 RecipientVerdict(recipient: "", command: "MAIL", reply: reply, trace: state.trace,
                                  notEvaluated: state.notEvaluated),
             ])
         }
+        if let failure = SmtpdStartup(context: context).failure(lists: recipientLists()) {
+            let reply = SmtpdStartup.reply(failure)
+            state.trace.append(TraceStep(list: "smtpd start-up", restriction: "has_required", lookups: [],
+                                         result: "FATAL", reply: reply))
+            return mailVerdict(reply)
+        }
+        if let screen = context.postscreen {
+            let verdict = PostscreenEvaluator(scope: screen, tables: context.tables, dns: context.dns).judge(transaction)
+            state.trace = verdict.trace
+            state.notEvaluated = verdict.notEvaluated
+            switch verdict.outcome {
+            case .pass: break
+            case .drop(let reply):
+                return SimulationResult(transaction: transaction, verdicts: [
+                    RecipientVerdict(recipient: "", command: "CONNECT", reply: reply, trace: state.trace, notEvaluated: state.notEvaluated),
+                ])
+            case .enforce(let reply):
+                // postscreen's own SMTP engine takes MAIL and refuses every RCPT; smtpd never runs.
+                return SimulationResult(transaction: transaction, verdicts: transaction.recipients.map {
+                    RecipientVerdict(recipient: $0, command: "RCPT", reply: reply, trace: state.trace, notEvaluated: state.notEvaluated)
+                })
+            }
+        }
         if !delayReject {
+            state.senderUnknown = true
+            defer { state.senderUnknown = false }
             // Without delay the client is judged at connect: its first command gets the reject
             // (the trace shows it), every later one, MAIL included, `503 5.7.0 Error: access
             // denied for NAME[ADDR]` (seen with Postfix 3.7).
             if run(.client, &state) != nil {
+                if state.crashed, let reply = state.lastReply { return mailVerdict(reply) }
                 return mailVerdict(SimulatedReply(code: 503, enhancedStatus: "5.7.0",
                                                   text: "Error: access denied for \(transaction.namaddr)"))
             }
+            // A DISCARD the client list gives at connect, or the HELO list at HELO, does not
+            // survive into the mail transaction (seen with Postfix 3.7: MAIL and RCPT checks
+            // still reject); one from the sender list at MAIL does.
             // A rejected HELO/EHLO leaves the session without a HELO name.
-            if run(.helo, &state) != nil { state.transaction.helo = nil }
+            if run(.helo, &state) != nil {
+                if state.crashed, let reply = state.lastReply { return mailVerdict(reply) }
+                state.transaction.helo = nil
+            }
+            if transaction.helo != nil { state.discard = false }
         }
         if state.transaction.helo == nil, context.bool("smtpd_helo_required") {
             let reply = SimulatedReply(code: 503, enhancedStatus: "5.5.1", text: "Error: send HELO/EHLO first")
@@ -54,6 +88,7 @@ public struct Simulator: Sendable {
 
         var verdicts: [RecipientVerdict] = []
         var accepted = 0
+        var discarded = false
         for given in transaction.recipients {
             let recipient = AddressSyntax.strippingSourceRoute(given)
             guard AddressSyntax.isValid(recipient, allowEmpty: false), !emptyAfterLocalDomain(recipient) else {
@@ -63,15 +98,25 @@ public struct Simulator: Sendable {
                 ], notEvaluated: []))
                 continue
             }
-            var rcptState = CheckState(transaction: state.transaction, recipient: recipient, rcptCount: accepted)
+            let checked = AddressSyntax.internalForm(recipient)
+            var rcptState = CheckState(transaction: state.transaction, recipient: checked, rcptCount: accepted)
             rcptState.deferIfPermitClient = state.deferIfPermitClient
             rcptState.deferIfPermitHelo = state.deferIfPermitHelo
             rcptState.deferIfPermitSender = state.deferIfPermitSender
             rcptState.trace = state.trace
-            let reply = checkRecipient(recipient, &rcptState, delayReject: delayReject)
-            if reply.isAccept { accepted += 1 }
+            // A DISCARD (at MAIL, or at an earlier RCPT) discards the whole message: smtpd
+            // then says OK to every later recipient (seen with Postfix 3.7).
+            rcptState.discard = state.discard || discarded
+            let reply = checkRecipient(checked, &rcptState, delayReject: delayReject)
+            if rcptState.discard { discarded = true }
+            if reply.isAccept {
+                accepted += 1
+                milterStage(&rcptState)
+            }
             verdicts.append(RecipientVerdict(recipient: recipient, command: "RCPT", reply: reply, trace: rcptState.trace,
                                              notEvaluated: state.notEvaluated + rcptState.notEvaluated))
+            // A crashed smtpd answers no later command.
+            if rcptState.crashed { break }
         }
         return SimulationResult(transaction: transaction, verdicts: verdicts)
     }
@@ -154,8 +199,10 @@ public struct Simulator: Sendable {
 
     /// Relay and recipient lists in evaluation order. Below compatibility level 1 a default
     /// smtpd_relay_restrictions only warns (smtpd evaluates a non-rejecting stand-in): skip it.
-    func recipientLists() -> [String] {
-        let p = context.parameters
+    func recipientLists() -> [String] { Self.activeRecipientLists(context.parameters) }
+
+    /// The relay and recipient lists smtpd evaluates for `p`, in order.
+    public static func activeRecipientLists(_ p: ParameterScope) -> [String] {
         let relayActive = p.config.version >= PostfixVersion(2, 10)
             && (p.isExplicit("smtpd_relay_restrictions") || p.compatibilityLevel >= CompatibilityLevel("1"))
         return p.relayListsInOrder.filter { $0 != "smtpd_relay_restrictions" || relayActive }

@@ -12,9 +12,11 @@ public struct Transaction: Sendable, Equatable {
     public var saslUser: String?
     /// True when postgrey has seen this (client, sender, recipient) triplet before its delay ran out.
     public var greylistKnown: Bool
+    /// True when the client talks before the greeting has ended (postscreen's pre-greet test).
+    public var talksFirst: Bool
 
     public init(clientAddress: String, clientName: String? = nil, helo: String? = nil, sender: String,
-                recipients: [String], saslUser: String? = nil, greylistKnown: Bool = false) {
+                recipients: [String], saslUser: String? = nil, greylistKnown: Bool = false, talksFirst: Bool = false) {
         self.clientAddress = clientAddress
         self.clientName = clientName
         self.helo = helo
@@ -22,6 +24,7 @@ public struct Transaction: Sendable, Equatable {
         self.recipients = recipients
         self.saslUser = saslUser
         self.greylistKnown = greylistKnown
+        self.talksFirst = talksFirst
     }
 
     /// `name[addr]` as Postfix writes the client in replies and logs.

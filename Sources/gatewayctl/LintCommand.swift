@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileLayer
 import ConfigModel
 import Diagnostics
 import Foundation
@@ -76,7 +77,7 @@ struct Lint: ParsableCommand {
     func run() throws {
         let version = postfixVersion.flatMap { PostfixVersion($0) }
         let target = LintTarget.resolve(paths, version: version)
-        for p in target.unreadable { Terminal.error("gatewayctl: cannot read `\(p)`") }
+        for p in target.unreadable { Terminal.error("gatewayctl: \(FileLayer.openFailure(p)?.description ?? "cannot read `\(p)`")") }
         for p in target.empty {
             Terminal.error("gatewayctl: no main.cf, master.cf, clamd.conf or freshclam.conf under `\(p)`")
         }

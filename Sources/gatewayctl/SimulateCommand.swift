@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileLayer
 import ConfigModel
 import Foundation
 import Diagnostics
@@ -17,8 +18,10 @@ struct Simulate: ParsableCommand {
             `policy ENDPOINT action`); without it they are reported as not evaluated, with the other reply.
             postgrey (endpoint port 10023, or [greylisting] listen) greylists a new triplet (450 4.2.0) \
             unless --greylist-known; policyd-weight is not evaluated unless the fixture gives its action.
+            When postscreen answers port 25 (master.cf), its verdict comes first: access list, pre-greet \
+            (--talks-first), weighted DNS lists; a client it refuses never reaches smtpd.
             Batch: --batch FILE holds one transaction per line (client=IP name=N helo=H from=A to=A[,A] \
-            sasl=U greylist=known) and prints one verdict per line.
+            sasl=U greylist=known pregreet=yes) and prints one verdict per line.
             Exit status: 0 accepted, 1 rejected (any 5xx), 3 deferred (any 4xx, none 5xx); in batch \
             mode 0 when every line was evaluated. 2 unreadable input, 64 usage error.
             """)
@@ -55,6 +58,9 @@ struct Simulate: ParsableCommand {
 
     @Flag(help: "postgrey has seen this triplet before (no greylisting).")
     var greylistKnown = false
+
+    @Flag(help: "The client talks before the greeting ends (postscreen's pre-greet test).")
+    var talksFirst = false
 
     @Option(help: ArgumentHelp("Transactions, one per line.", valueName: "file"))
     var batch: String?
@@ -95,8 +101,9 @@ struct Simulate: ParsableCommand {
         }
         var fixture: DNSFixture?
         if let dns {
-            guard let text = try? String(contentsOfFile: dns, encoding: .utf8) else {
-                Terminal.error("error: cannot read `\(dns)`")
+            let text: String
+            do { text = String(decoding: try FileLayer.read(dns), as: UTF8.self) } catch {
+                Terminal.error("error: \(error)")
                 throw InputFailure.exitCode
             }
             let (parsed, diagnostics) = DNSFixture.parse(text, file: dns)
@@ -113,7 +120,7 @@ struct Simulate: ParsableCommand {
         let sender = from == "<>" ? "" : (from ?? "")
         let transaction = Transaction(clientAddress: clientAddress ?? "", clientName: clientName,
                                       helo: noHelo ? nil : helo, sender: sender, recipients: to,
-                                      saslUser: saslUser, greylistKnown: greylistKnown)
+                                      saslUser: saslUser, greylistKnown: greylistKnown, talksFirst: talksFirst)
         let result = simulator.simulate(transaction)
         Terminal.write(format == .json ? SimulationRendering.json(result).serialized(indent: 2) + "\n"
                                        : SimulationRendering.text(result))
@@ -122,8 +129,9 @@ struct Simulate: ParsableCommand {
     }
 
     private func runBatch(_ path: String, _ simulator: Simulator) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            Terminal.error("error: cannot read `\(path)`")
+        let text: String
+        do { text = String(decoding: try FileLayer.read(path), as: UTF8.self) } catch {
+            Terminal.error("error: \(error)")
             throw InputFailure.exitCode
         }
         let (lines, diagnostics) = BatchFile.parse(text, file: path)

@@ -42,10 +42,10 @@ final class RecipientFileTests: XCTestCase {
 
     func testNotAFileIsAnOpenError() {
         XCTAssertThrowsError(try RecipientFile.forEachAddress(path: "/dev/null") { _ in }) {
-            XCTAssertEqual($0 as? RecipientFile.OpenError, .notRegularFile)
+            XCTAssertEqual(($0 as? RecipientFile.OpenError)?.kind, .notRegularFile)
         }
         XCTAssertThrowsError(try RecipientFile.forEachAddress(path: "/nonexistent/r.txt") { _ in }) {
-            XCTAssertEqual($0 as? RecipientFile.OpenError, .missing)
+            XCTAssertEqual(($0 as? RecipientFile.OpenError)?.kind, .notFound)
         }
     }
 }

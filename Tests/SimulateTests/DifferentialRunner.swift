@@ -65,7 +65,7 @@ extension XCTestCase {
     /// RCPT. Returns the MAIL reply when MAIL fails, else one reply per RCPT.
     /// With smtpd_delay_reject = no a rejected client gets its reply already to XCLIENT (and to
     /// every later command): then MAIL is sent anyway and its reply compared.
-    fileprivate func run(_ t: Transaction, on postfix: PostfixInstance) throws -> [SMTPReply] {
+    func run(_ t: Transaction, on postfix: PostfixInstance) throws -> [SMTPReply] {
         let smtp = try postfix.connect()
         defer { smtp.quit() }
         _ = try smtp.ehlo("harness.test.example")
@@ -77,7 +77,7 @@ extension XCTestCase {
         return try t.recipients.map { try smtp.rcpt(to: $0) }
     }
 
-    fileprivate func describe(_ t: Transaction) -> String {
+    func describe(_ t: Transaction) -> String {
         "[\(t.namaddr) helo=\(t.helo ?? "-") from=<\(t.sender)> to=\(t.recipients.joined(separator: ","))]"
     }
 }

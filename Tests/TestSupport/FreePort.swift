@@ -38,7 +38,8 @@ extension TestSupport {
         throw DaemonError("nothing listens on 127.0.0.1:\(port) after \(timeout)")
     }
 
-    static func canConnect(_ port: UInt16) -> Bool {
+    /// True when something accepts a TCP connection on 127.0.0.1:`port` now.
+    public static func canConnect(_ port: UInt16) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Diagnostics
+import FileLayer
 
 /// Reads gateway.conf from disk and parses it. `unreadable` tells the CLI to exit 2: the file
 /// itself could not be read (missing, permission, a directory), as opposed to findings in it.
@@ -53,7 +54,7 @@ public enum GatewayLoader {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                return .failure("cannot read `\(path)`: \(FileOpenError.ioError(errno).reason)")
+                return .failure("cannot read `\(path)`: \(FileOpenError(.io, "read", path, code: errno).reason)")
             }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])

@@ -53,19 +53,27 @@ extension ModelReader {
         let senders = self.senders(raw.section("senders"))
         let checks = self.checks(raw.section("checks"))
         let dnsbls = self.dnsbls(raw.section("dnsbl"))
-        let greylisting = self.greylisting(raw.section("greylisting"))
+        // rspamd reads [content-filter] and [greylisting] with other required keys (and an
+        // unknown engine reads neither: its one finding says enough).
+        let engine = self.engine(raw)
+        let greylisting = engine != .amavis ? .some(nil) : self.greylisting(raw.section("greylisting"))
         let policyd = self.policydWeight(raw.section("policyd-weight"))
         let antivirus = self.antivirus(raw.section("antivirus"))
         let signatures = self.signatures(raw.section("signatures"))
-        let contentFilter = self.contentFilter(raw.section("content-filter"))
+        let contentFilter = engine != .amavis ? .some(nil) : self.contentFilter(raw.section("content-filter"))
         let spamassassin = self.spamassassin(raw.section("spamassassin"))
         let restrictions = self.restrictions(raw.section("restrictions"))
+        let postscreen = self.postscreen(raw.section("postscreen"))
+        let tls = self.tls(raw.section("tls"))
+        let rspamd = self.rspamd(raw, engine: engine, spamassassin: spamassassin ?? nil)
         guard let identity, let relay, let recipients, let aliases, let local, let clients, let helo, let senders,
               let checks, let dnsbls, let greylisting, let policyd, let antivirus, let signatures, let contentFilter,
-              let spamassassin, let restrictions else { return nil }
+              let spamassassin, let restrictions, let postscreen, let tls, let rspamd, engine != nil else { return nil }
+        // rspamd replaces SpamAssassin and has no policyd-weight (GW5140 says so).
         return Gateway(identity: identity, relay: relay, recipients: recipients, aliases: aliases, local: local,
                        clients: clients, helo: helo, senders: senders, checks: checks, dnsbls: dnsbls,
-                       greylisting: greylisting, policydWeight: policyd, antivirus: antivirus, signatures: signatures,
-                       contentFilter: contentFilter, spamassassin: spamassassin, restrictions: restrictions)
+                       greylisting: greylisting, policydWeight: rspamd == nil ? policyd : nil, antivirus: antivirus,
+                       signatures: signatures, contentFilter: contentFilter, spamassassin: rspamd == nil ? spamassassin : nil,
+                       restrictions: restrictions, postscreen: postscreen, tls: tls, rspamd: rspamd)
     }
 }

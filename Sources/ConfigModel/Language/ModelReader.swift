@@ -35,7 +35,8 @@ struct ModelReader {
         subscript(_ key: String) -> Token? { values[key] }
     }
 
-    mutating func fields(_ raw: RawSection?, _ name: String, entries: [RawEntry]? = nil) -> Fields {
+    /// `required` replaces the schema's list where another key decides it (`engine = rspamd`).
+    mutating func fields(_ raw: RawSection?, _ name: String, entries: [RawEntry]? = nil, required: [String]? = nil) -> Fields {
         var f = Fields(section: name)
         guard let raw, let schema = SectionSchema.section(name) else { return f }
         var firstSpan: [String: SourceSpan] = [:]
@@ -64,7 +65,7 @@ struct ModelReader {
             f.values[key.text] = value
             spans["\(name).\(key.text)"] = value.span
         }
-        for key in schema.required where f.values[key] == nil {
+        for key in required ?? schema.required where f.values[key] == nil {
             error(.missingKey, "missing required key `\(key)` in `[\(name)]`", raw.name.span,
                   fix: "add `\(key) = ...` to `[\(name)]`")
         }

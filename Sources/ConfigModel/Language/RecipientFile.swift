@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Diagnostics
+import FileLayer
 
 /// A recipients file (`[recipients] file = PATH`): one address per line, blank lines and `#`
 /// comment lines ignored, an optional second field `OK` accepted so an existing postmap source
@@ -59,7 +60,7 @@ public enum RecipientFile {
             let n = read(fd, buffer.baseAddress, chunk)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw errno == EISDIR ? .isDirectory : .ioError(errno)
+                throw FileOpenError(errno: errno, "read", path)
             }
             if n == 0 { break }
             let data = UnsafeBufferPointer(rebasing: buffer[0..<n])

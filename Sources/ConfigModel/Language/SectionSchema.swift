@@ -35,18 +35,25 @@ public enum SectionSchema {
                 keys: ["helo-required", "fqdn", "invalid-helo", "known-domain", "multi-recipient-bounce", "warn-only"],
                 required: []),
         Section(name: "dnsbl", shape: .map, keys: [], required: []),
-        Section(name: "greylisting", shape: .keyed, keys: ["listen", "delay"], required: ["listen"]),
+        Section(name: "greylisting", shape: .keyed, keys: ["listen", "delay", "expiry"], required: ["listen"]),
         Section(name: "policyd-weight", shape: .keyed, keys: ["listen"], required: ["listen"]),
         Section(name: "antivirus", shape: .keyed,
                 keys: ["listen", "port", "remote-clients", "socket", "database-directory", "stream-max-length", "max-file-size",
                        "max-scan-size"],
                 required: []),
         Section(name: "signatures", shape: .keyed, keys: ["mirror", "notify-clamd", "checks"], required: []),
-        Section(name: "content-filter", shape: .keyed, keys: ["listen", "reinject", "max-servers"],
+        Section(name: "content-filter", shape: .keyed, keys: ["listen", "reinject", "max-servers", "engine"],
                 required: ["listen", "reinject"]),
         Section(name: "spamassassin", shape: .keyed, keys: ["required-score", "bayes"], required: []),
+        Section(name: "rspamd", shape: .keyed, keys: ["redis", "reject-score", "greylist-score", "virus", "dns"],
+                required: []),
         Section(name: "restrictions", shape: .keyed, keys: ["client", "helo", "sender", "recipient", "relay"],
                 required: []),
+        // Zones (names with a dot) are data: `zen.spamhaus.org = 127.0.0.[2..11]*3`.
+        Section(name: "postscreen", shape: .map,
+                keys: ["enabled", "threshold", "dqs-key", "dnsbl-action", "pregreet-action", "allow"], required: []),
+        Section(name: "tls", shape: .keyed, keys: ["certificate", "key", "level", "inside", "inside-ca"],
+                required: ["certificate", "key"]),
     ]
 
     public static func section(_ name: String) -> Section? { sections.first { $0.name == name } }

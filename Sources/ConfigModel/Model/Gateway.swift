@@ -24,13 +24,20 @@ public struct Gateway: Equatable, Sendable {
     public var spamassassin: SpamAssassin?
     /// Hand-written restriction lists that replace the compiled ones (`[restrictions]`).
     public var restrictions: RestrictionOverrides
+    /// `[postscreen]` (Postscreen.swift) and `[tls]` (TLS.swift); nil when the section is absent.
+    public var postscreen: Postscreen?
+    public var tls: TLS?
+    /// `[content-filter] engine = rspamd`: the milter engine (then `contentFilter`,
+    /// `greylisting` and `policydWeight` are nil).
+    public var rspamd: Rspamd?
 
     public init(identity: Identity, relay: Relay, recipients: Recipients = .inline([]), aliases: [Alias] = [],
                 local: LocalDelivery = LocalDelivery(), clients: [AccessEntry] = [], helo: HeloChecks = HeloChecks(),
                 senders: SenderChecks = SenderChecks(), checks: Checks = Checks(), dnsbls: [DNSBL] = [],
                 greylisting: Greylisting? = nil, policydWeight: PolicydWeight? = nil, antivirus: Antivirus? = nil,
                 signatures: Signatures? = nil, contentFilter: ContentFilter? = nil, spamassassin: SpamAssassin? = nil,
-                restrictions: RestrictionOverrides = RestrictionOverrides()) {
+                restrictions: RestrictionOverrides = RestrictionOverrides(), postscreen: Postscreen? = nil, tls: TLS? = nil,
+                rspamd: Rspamd? = nil) {
         self.identity = identity
         self.relay = relay
         self.recipients = recipients
@@ -48,6 +55,9 @@ public struct Gateway: Equatable, Sendable {
         self.contentFilter = contentFilter
         self.spamassassin = spamassassin
         self.restrictions = restrictions
+        self.postscreen = postscreen
+        self.tls = tls
+        self.rspamd = rspamd
     }
 }
 

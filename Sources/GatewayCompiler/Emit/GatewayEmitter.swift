@@ -15,7 +15,8 @@ import ConfigModel
 /// access_clients, sender_access, helo_checks (pcre), clamd.conf, freshclam.conf,
 /// amavisd.conf (FreeBSD) or conf.d/50-user (Debian), SpamAssassin local.cf,
 /// /etc/default/postgrey (Debian), policyd-weight.conf, rc.conf.local (FreeBSD), the packet
-/// filter (nftables on Debian, a pf anchor on FreeBSD) and host-setup.sh — each only when the
+/// filter (nftables on Debian, a pf anchor on FreeBSD), host-setup.sh and, with `engine =
+/// rspamd`, rspamd's local.d/override.d files instead of amavis/SpamAssassin/postgrey — each only when the
 /// model uses it.
 public enum GatewayEmitter {
     /// Paths in the model are used as they are: the parser resolved `[recipients] file`
@@ -45,6 +46,8 @@ public enum GatewayEmitter {
             try PacketFilterEmitter.emit(gateway, ctx),
             try HostSetupEmitter.emit(gateway, ctx),
         ]
+        files += try PostscreenEmitter.files(gateway, ctx) + TLSEmitter.files(gateway, ctx)
+        files += try RspamdEmitter.emit(gateway, ctx)
         return EmittedTree(platform: gateway.identity.platform, files: files.compactMap { $0 },
                            restrictions: plan, paths: paths)
     }

@@ -75,6 +75,7 @@ enum HostSetupEmitter {
         if g.contentFilter != nil { units.append("amavis") }
         if g.greylisting != nil { units.append("postgrey") }
         if g.policydWeight != nil { units.append("policyd-weight") }
+        if g.rspamd != nil { units.append("rspamd") }
         // nftables is enabled (it loads /etc/nftables.conf at boot) but not restarted: its
         // restart flushes every table, other software's included; nft -f above loaded ours.
         let enable = units + (PacketFilterEmitter.services(g).isEmpty ? [] : ["nftables"])
@@ -108,6 +109,7 @@ enum HostSetupEmitter {
         if g.contentFilter != nil { services.append("amavisd") }
         if g.greylisting != nil { services.append("postgrey") }
         if g.policydWeight != nil { services.append("policyd_weight") }
+        if g.rspamd != nil { services.append("rspamd") }
         out += "\n# rc.conf.local (emitted) enables the services; restart them on the new files.\n"
         out += "step 'service ... restart: \(services.joined(separator: " "))'\n"
         out += "for s in \(services.joined(separator: " ")); do service \"$s\" restart; done\n"

@@ -47,6 +47,9 @@ enum MainCfEmitter {
         out += "smtpd_helo_required = \(g.checks.heloRequired ? "yes" : "no")\n"
         for (name, list) in plan.parameters { out += restrictionList(name, list) }
 
+        out += try PostscreenEmitter.mainCf(g, ctx)
+        out += try TLSEmitter.mainCf(g, ctx)
+
         if let cf = g.contentFilter {
             out += "\n# After queue: every accepted message goes through amavisd-new (ClamAV, SpamAssassin).\n"
             out += "content_filter = \(AmavisWiring.transport):\(nextHop(cf.listen))\n"
@@ -56,6 +59,8 @@ enum MainCfEmitter {
             out += "# its `-o` overrides say what they replace main.cf's lists with.\n"
             out += "\(AmavisWiring.reinjectRestrictions) = permit_mynetworks, reject\n"
         }
+
+        out += try RspamdWiring.mainCf(g)
 
         if !p.postfixDirectories.isEmpty {
             out += "\n# \(id.platform.rawValue) package layout.\n"

@@ -46,6 +46,10 @@ enum MasterCfEmitter {
         var out = ctx.banner()
         out += "# service    type  private unpriv  chroot  wakeup  maxproc command + args\n"
         for s in standard where v >= s.since {
+            if s.name == "smtp", s.type == "inet", let rows = PostscreenEmitter.masterCfRows(g) {
+                out += rows
+                continue
+            }
             let line = row(s)
             if s.name == "local" && !g.local.enabled {
                 out += "# Local delivery is off ([local] delivery = off): no local(8) daemon.\n#" + line

@@ -23,6 +23,7 @@ enum PacketFilterEmitter {
             out.append(Service(name: "amavisd-new", port: cf.listen.port))
             out.append(Service(name: "reinjection smtpd", port: cf.reinject.port))
         }
+        if let r = g.rspamd { out.append(Service(name: "rspamd milter", port: r.milter.port)) }
         if let av = g.antivirus, !av.remoteClients.isEmpty {
             out.append(Service(name: "clamd", port: av.port, extraSources: av.remoteClients.map(\.description)))
         }

@@ -16,6 +16,7 @@ enum RcConfEmitter {
         if g.antivirus != nil { out += "clamav_clamd_enable=\"YES\"\n" }
         if g.signatures != nil { out += "clamav_freshclam_enable=\"YES\"\n" }
         if g.contentFilter != nil { out += "amavisd_enable=\"YES\"\n" }
+        if g.rspamd != nil { out += "rspamd_enable=\"YES\"\n" }
         return ctx.file(path, out)
     }
 }

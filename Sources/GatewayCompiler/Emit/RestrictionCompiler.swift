@@ -94,7 +94,8 @@ public enum RestrictionCompiler {
         if g.checks.knownDomain.contains(.recipient) {
             rcpt.append(entry("reject_unknown_recipient_domain", why: "recipient domain without an A or MX record (450); DNS lookup"))
         }
-        for (i, bl) in g.dnsbls.enumerated() {
+        let askedByPostscreen = PostscreenEmitter.zonesAsked(g)
+        for (i, bl) in g.dnsbls.enumerated() where !askedByPostscreen.contains(bl.zone) {
             var arg = bl.zone.value
             if let f = bl.replyFilter { arg += "=" + (try ConfigText.token(f, at: "dnsbl[\(i)]")) }
             rcpt.append(entry("reject_rbl_client", arg, why: "client listed in \(bl.zone.value) (554); DNS lookup, last"))

@@ -1,3 +1,4 @@
+import FileLayer
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -5,12 +6,14 @@ import Darwin
 #endif
 import MapBuilder
 
-/// Writes an `EmittedTree` under a directory, all or nothing: every changed file (and every
-/// lookup table's `.db`) is first written beside its target as a temporary file and fsynced;
-/// only when all of them exist are they renamed into place. Any error before that removes the
-/// temporaries and the directories this run created, so the previous output stays untouched.
-/// Never writes through a symlink: a symlink anywhere inside the tree is an error. Unchanged
-/// files are not rewritten (their mtimes, and Postfix's view of them, stay as they were).
+/// Writes an `EmittedTree` under a directory, all or nothing, safe at every syscall (the
+/// protocol is in README.md, "Building a gateway"): under an exclusive lock on DIR, roll back
+/// what an interrupted build left (`TreeJournal`), remove leftovers of killed builds, stage
+/// every changed file and table beside its target with a hard-link backup of what it replaces
+/// (`Staging`), write and fsync the journal, rename, fsync, remove the journal. Every path is
+/// resolved below DIR without following a symlink. Unchanged files are not rewritten (their
+/// mtimes, and Postfix's view of them, stay as they were); a table counts as unchanged only when
+/// its fingerprint says it was built from the source's current bytes.
 /// `.gatewayctl-tree` at the root lists what the last build wrote, so a file the gateway no
 /// longer needs (e.g. `access_clients` after `[clients]` was removed) is deleted, not left behind.
 public enum TreeWriter {
@@ -26,10 +29,16 @@ public enum TreeWriter {
         public var removed: [String] = []
         /// Table warnings (e.g. duplicate keys), as `path:line: message` of the final path.
         public var warnings: [String] = []
+        /// An interrupted build's journal was found and rolled back before this build.
+        public var recovered = false
+        /// Where `--out` points when it is a symbolic link (resolved once, then used as a directory).
+        public var resolvedRoot: String?
     }
 
     public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
         public var message: String
+        /// DIR was left mid-commit (a rollback failed too): not "unchanged" until the next build.
+        public var pendingRollback = false
         public init(_ message: String) { self.message = message }
         public var description: String { message }
     }
@@ -51,215 +60,191 @@ public enum TreeWriter {
         tree.files.flatMap { f in databases && f.map?.kind.needsDatabase == true ? [f.path, f.path + ".db"] : [f.path] }.sorted()
     }
 
-    /// Files the previous build's manifest lists that `current` no longer has and that still exist.
-    static func obsolete(in root: String, current: [String]) -> [String] {
-        guard let manifest = readIfRegular(root + "/" + manifestName) else { return [] }
+    /// The lock file under DIR: a build holds it exclusively, `--check`/`--diff` shared.
+    public static let lockName = ".gatewayctl-lock"
+    /// The commit record of a build in progress (see `TreeJournal`).
+    public static let journalName = TreeJournal.name
+
+    /// The paths the manifest of the last build lists (well-formed relative paths only).
+    static func manifest(in dir: Directory) -> [String] {
+        guard let bytes = try? dir.read(manifestName, limit: 64 << 20) else { return [] }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+            .filter { TreeJournal.validDir($0) && !$0.contains("\t") && $0 != manifestName }
+    }
+
+    /// Files the previous build's manifest lists that `current` no longer has and that still
+    /// exist as regular files reached without a symlink; `skipped` are those behind one (never
+    /// followed, never deleted).
+    static func obsolete(in dir: Directory, current: [String]) -> (paths: [String], skipped: [String]) {
         let keep = Set(current)
-        return manifest.split(separator: "\n").map(String.init).filter { p in
-            guard !keep.contains(p), !p.hasPrefix("/"), !p.split(separator: "/").contains("..") else { return false }
-            var st = stat()
-            return lstat(root + "/" + p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-        }.sorted()
+        var paths: [String] = [], skipped: [String] = []
+        for p in Set(manifest(in: dir)).subtracting(keep).sorted() {
+            let (rel, name) = split(p)
+            let parent: Directory
+            do {
+                parent = rel == "." ? dir : try dir.subdirectory(rel)
+            } catch {
+                // Gone is fine; a symlink or a file on the way is reported, never followed.
+                if error.kind != .notFound { skipped.append(p) }
+                continue
+            }
+            guard let st = parent.info(name) else { continue }
+            if (st.st_mode & S_IFMT) == S_IFREG { paths.append(p) } else { skipped.append(p) }
+        }
+        return (paths, skipped)
+    }
+
+    /// How a file of the tree compares with what its directory holds; a non-regular file in the
+    /// way is an error when `strict` (the build), a missing file otherwise (`--check`).
+    enum FileState: Equatable { case same, missing, changed(old: [UInt8]) }
+
+    static func state(of name: String, in dir: Directory, display: String, bytes: [UInt8], mode: UInt16,
+                      strict: Bool = true) throws(Failure) -> FileState {
+        guard let st = dir.info(name) else { return .missing }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            if !strict { return .missing }
+            throw Failure(message(FileError((st.st_mode & S_IFMT) == S_IFLNK ? .symlink : .notRegularFile, "write", display)))
+        }
+        guard let old = try? dir.read(name) else { return .changed(old: []) }
+        return old == bytes && UInt16(st.st_mode & 0o7777) == mode ? .same : .changed(old: old)
+    }
+
+    /// A table answers as its source when its fingerprint attribute (set by MapBuilder before
+    /// the table's rename) is the fingerprint of the source's bytes: the presence of a `.db`
+    /// says nothing. `DatabaseBuilder` builds with postmap's default options, as here; a table
+    /// built otherwise counts as stale and is rebuilt.
+    static func tableState(of name: String, in dir: Directory, display: String, source: [UInt8],
+                           strict: Bool = true) throws(Failure) -> FileState {
+        guard let st = dir.info(name + ".db") else { return .missing }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            if !strict { return .missing }
+            throw Failure(message(FileError((st.st_mode & S_IFMT) == S_IFLNK ? .symlink : .notRegularFile, "write", display + ".db")))
+        }
+        let expected = MapBuild.fingerprint(ofSource: source, type: .hash)
+        return dir.attribute(MapBuild.fingerprintAttribute, of: name + ".db") == Array(expected.utf8) ? .same : .changed(old: [])
+    }
+
+    /// True when DIR holds the journal of a build that was interrupted (the next build rolls it back).
+    public static func interrupted(in root: String) -> Bool {
+        guard let dir = try? Directory.open(root) else { return false }
+        return dir.info(TreeJournal.name) != nil
     }
 
     /// Per file of the tree, relative path and status. With `databases`, the `.db` of each hash
-    /// map counts as missing when absent (its content is not compared: it is built from the source).
+    /// map is compared by content: `.same` only when it was built from the source's bytes.
+    /// Waits for a build running in `root` (shared lock).
     public static func status(of tree: EmittedTree, in root: String,
                               databases: Bool = true) -> [(path: String, status: Status)] {
+        guard let dir = try? Directory.open(root) else {
+            return paths(of: tree, databases: databases).map { ($0, .missing) }
+        }
+        let lock = (try? DirectoryLock(dir, name: lockName, exclusive: false)) ?? nil
+        defer { lock?.release() }
         var out: [(String, Status)] = []
         for f in tree.files {
-            let full = root + "/" + f.path
-            switch readIfRegular(full) {
-            case .some(let old): out.append((f.path, old == f.contents ? .same : .changed(old: old)))
-            case .none: out.append((f.path, .missing))
+            let (rel, name) = split(f.path)
+            guard let parent = rel == "." ? dir : try? dir.subdirectory(rel) else {
+                out.append((f.path, .missing))
+                if databases, f.map?.kind.needsDatabase == true { out.append((f.path + ".db", .missing)) }
+                continue
+            }
+            let bytes = Array(f.contents.utf8)
+            switch (try? state(of: name, in: parent, display: f.path, bytes: bytes, mode: f.mode, strict: false)) ?? .missing {
+            case .same: out.append((f.path, .same))
+            case .missing: out.append((f.path, .missing))
+            case .changed(let old): out.append((f.path, .changed(old: String(decoding: old, as: UTF8.self))))
             }
             if databases, f.map?.kind.needsDatabase == true {
-                var st = stat()
-                let ok = lstat(full + ".db", &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-                out.append((f.path + ".db", ok ? .same : .missing))
+                switch (try? tableState(of: name, in: parent, display: f.path, source: bytes, strict: false)) ?? .missing {
+                case .same: out.append((f.path + ".db", .same))
+                case .missing: out.append((f.path + ".db", .missing))
+                case .changed: out.append((f.path + ".db", .changed(old: "")))
+                }
             }
         }
-        for p in obsolete(in: root, current: paths(of: tree, databases: databases)) { out.append((p, .obsolete)) }
+        for p in obsolete(in: dir, current: paths(of: tree, databases: databases)).paths { out.append((p, .obsolete)) }
         return out
     }
 
-    public static func write(_ tree: EmittedTree, to root: String,
-                             buildDatabase: DatabaseBuilder?) throws(Failure) -> Report {
-        var job = Job(root: root)
+    /// Builds the tree into `root` (see the type's comment). `waiting` is called once when
+    /// another build holds DIR's lock; this one then waits for it.
+    public static func write(_ tree: EmittedTree, to root: String, buildDatabase: DatabaseBuilder?,
+                             waiting: () -> Void = {}) throws(Failure) -> Report {
+        var report = Report()
+        var st = stat()
+        let existed = lstat(root, &st) == 0
+        if existed, (st.st_mode & S_IFMT) == S_IFLNK, let real = realpath(root, nil) {
+            // `--out` itself may be a symlink (the user's choice): resolved here, once, and said.
+            report.resolvedRoot = String(cString: real)
+            free(real)
+        }
+        let dir: Directory
+        do { dir = try Directory.open(root, create: true) } catch { throw Failure(message(error)) }
+        let lock: DirectoryLock?
+        do { lock = try DirectoryLock(dir, name: lockName, waiting: waiting) } catch { throw Failure(message(error)) }
+        defer { lock?.release() }
         do {
-            try job.prepareRoot()
-            for f in tree.files { try job.stage(f, buildDatabase: buildDatabase) }
-            let current = paths(of: tree, databases: buildDatabase != nil)
-            let gone = obsolete(in: root, current: current)
-            try job.stage(EmittedFile(path: manifestName, contents: current.map { $0 + "\n" }.joined()), buildDatabase: nil)
-            job.report.written.removeAll { $0 == manifestName }
-            job.report.unchanged.removeAll { $0 == manifestName }
-            try job.commit()
-            for p in gone where unlink(root + "/" + p) == 0 { job.report.removed.append(p) }
+            report.recovered = try TreeJournal.recover(in: dir)
         } catch {
-            job.rollback()
+            throw Failure("cannot roll back the interrupted build in `\(root)`: \(message(error))")
+        }
+        let current = paths(of: tree, databases: buildDatabase != nil)
+        removeLeftovers(in: dir, paths: current + manifest(in: dir) + [manifestName])
+
+        var staging = Staging(root: dir, rootPath: root)
+        do throws(Failure) {
+            for f in tree.files { try staging.stage(f, buildDatabase: buildDatabase) }
+            let gone = obsolete(in: dir, current: current)
+            for p in gone.paths { try staging.stageDeletion(p) }
+            for p in gone.skipped {
+                staging.report.warnings.append("\(staging.display(p)): not removed: not a regular file reached without a symlink")
+            }
+            try staging.stage(EmittedFile(path: manifestName, contents: current.map { $0 + "\n" }.joined()), buildDatabase: nil)
+            staging.report.written.removeAll { $0 == manifestName }
+            staging.report.unchanged.removeAll { $0 == manifestName }
+            if !staging.journal.steps.isEmpty {
+                try staging.syncDirectories()
+                do {
+                    try dir.replace(TreeJournal.name, with: staging.journal.encoded(), mode: 0o644)
+                } catch {
+                    throw Failure(message(error))
+                }
+            }
+        } catch {
+            // A journal here is ours (recovery removed any older one, and we hold the lock): its
+            // rename may have happened before the fsync that failed. It goes before its backups.
+            if (try? dir.remove(TreeJournal.name)) == true { try? dir.sync() }
+            staging.discard()
+            if !existed {
+                _ = try? dir.remove(lockName)
+                rmdir(root)
+            }
             throw error
         }
-        return job.report
-    }
-
-    /// One build's temporaries and created directories, so a failure can undo exactly those.
-    struct Job {
-        let root: String
-        var createdDirs: [String] = []
-        /// (temporary, final), renamed in this order at commit.
-        var staged: [(String, String)] = []
-        var report = Report()
-        var counter = 0
-
-        init(root: String) { self.root = root }
-
-        mutating func prepareRoot() throws(Failure) {
-            var st = stat()
-            if stat(root, &st) == 0 {
-                guard (st.st_mode & S_IFMT) == S_IFDIR else { throw Failure("`\(root)` exists and is not a directory") }
-                return
+        // Committed: from here a crash is rolled back by the next build, a failure right now.
+        do {
+            try staging.journal.apply(in: dir)
+        } catch {
+            do {
+                try staging.journal.rollBack(in: dir)
+            } catch let second {
+                var failure = Failure("\(message(error)); rolling back failed too (\(message(second))): "
+                                      + "the next build of `\(root)` restores its previous contents")
+                failure.pendingRollback = true
+                throw failure
             }
-            guard errno == ENOENT else { throw Failure("cannot use `\(root)`: \(TreeWriter.errorText(errno))") }
-            try makeDirs(root, below: nil)
+            throw Failure(message(error))
         }
-
-        /// mkdir -p for `dir`; components below `below` (the root) must not be symlinks.
-        mutating func makeDirs(_ dir: String, below base: String?) throws(Failure) {
-            var path = dir.hasPrefix("/") ? "" : "."
-            var start = true
-            for comp in dir.split(separator: "/") {
-                path = (start && dir.hasPrefix("/")) ? "/" + comp : path + "/" + comp
-                start = false
-                var st = stat()
-                if lstat(path, &st) == 0 {
-                    let inside = base.map { path.count > $0.count } ?? false
-                    if (st.st_mode & S_IFMT) == S_IFDIR { continue }
-                    if (st.st_mode & S_IFMT) == S_IFLNK && !inside {
-                        var target = stat()
-                        if stat(path, &target) == 0, (target.st_mode & S_IFMT) == S_IFDIR { continue }
-                    }
-                    throw Failure((st.st_mode & S_IFMT) == S_IFLNK
-                                  ? "refusing to write through symlink `\(path)`"
-                                  : "`\(path)` exists and is not a directory")
-                }
-                guard errno == ENOENT else { throw Failure("cannot use `\(path)`: \(TreeWriter.errorText(errno))") }
-                guard mkdir(path, 0o755) == 0 else { throw Failure("cannot create `\(path)`: \(TreeWriter.errorText(errno))") }
-                createdDirs.append(path)
-            }
-        }
-
-        mutating func stage(_ f: EmittedFile, buildDatabase: DatabaseBuilder?) throws(Failure) {
-            guard !f.path.hasPrefix("/"), !f.path.split(separator: "/").contains("..") else {
-                throw Failure("refusing path `\(f.path)` outside the output directory")
-            }
-            let full = root + "/" + f.path
-            let dir = String(full[..<(full.lastIndex(of: "/") ?? full.startIndex)])
-            try makeDirs(dir, below: root)
-            var st = stat()
-            if lstat(full, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
-                throw Failure((st.st_mode & S_IFMT) == S_IFLNK ? "refusing to write through symlink `\(full)`"
-                                                                : "`\(full)` exists and is not a regular file")
-            }
-            let needsDB = buildDatabase != nil && f.map?.kind.needsDatabase == true
-            let dbMissing = needsDB && !(lstat(full + ".db", &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG)
-            if !dbMissing, currentMode(full) == f.mode, TreeWriter.readIfRegular(full) == f.contents {
-                report.unchanged.append(f.path)
-                if needsDB { report.unchanged.append(f.path + ".db") }
-                return
-            }
-            counter += 1
-            let temp = "\(dir)/.\(full[full.index(after: full.lastIndex(of: "/") ?? full.startIndex)...]).gatewayctl-\(getpid())-\(counter)"
-            try writeFile(temp, f.contents, mode: f.mode, for: full)
-            staged.append((temp, full))
-            report.written.append(f.path)
-            if needsDB, let buildDatabase {
-                // The table is built from the staged source, so both go live together.
-                staged.append((temp + ".db", full + ".db"))
-                do {
-                    for w in try buildDatabase(temp) { report.warnings.append("\(full):\(w.line): \(w.message)") }
-                } catch {
-                    throw Failure("cannot build `\(full).db`: \(error)")
-                }
-                report.written.append(f.path + ".db")
-            }
-        }
-
-        func currentMode(_ path: String) -> UInt16? {
-            var st = stat()
-            guard lstat(path, &st) == 0 else { return nil }
-            return UInt16(st.st_mode & 0o7777)
-        }
-
-        /// O_EXCL + O_NOFOLLOW temp file, full write, fchmod, fsync.
-        /// `target`: the final path, named in errors (the temporary is an implementation detail).
-        mutating func writeFile(_ path: String, _ contents: String, mode: UInt16, for target: String) throws(Failure) {
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw Failure("cannot write `\(target)`: \(TreeWriter.errorText(errno))") }
-            var failure: Int32 = 0
-            var text = contents
-            text.withUTF8 { buf in
-                var off = 0
-                while off < buf.count, let base = buf.baseAddress {
-                    let n = Glibc.write(fd, base + off, buf.count - off)
-                    if n < 0 { if errno == EINTR { continue }; failure = errno; return }
-                    off += n
-                }
-            }
-            if failure == 0, fchmod(fd, mode_t(mode)) != 0 { failure = errno }
-            if failure == 0, fsync(fd) != 0 { failure = errno }
-            if close(fd) != 0, failure == 0 { failure = errno }
-            if failure != 0 {
-                unlink(path)
-                throw Failure("cannot write `\(target)`: \(TreeWriter.errorText(failure))")
-            }
-        }
-
-        mutating func commit() throws(Failure) {
-            var dirs = Set<String>()
-            for (temp, final) in staged {
-                guard rename(temp, final) == 0 else {
-                    throw Failure("cannot rename `\(temp)` to `\(final)`: \(TreeWriter.errorText(errno))")
-                }
-                dirs.insert(String(final[..<(final.lastIndex(of: "/") ?? final.startIndex)]))
-            }
-            staged.removeAll()
-            for d in dirs.sorted() {
-                let fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                if fd >= 0 { fsync(fd); close(fd) }
-            }
-            report.written.sort()
-            report.unchanged.sort()
-        }
-
-        /// Removes every temporary still staged and the directories this run created.
-        func rollback() {
-            for (temp, _) in staged { unlink(temp) }
-            for d in createdDirs.reversed() { rmdir(d) }
-        }
-    }
-
-    /// The file's text when it is a regular file we can read (never through a symlink).
-    static func readIfRegular(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(Int(st.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func errorText(_ code: Int32) -> String {
-        guard let s = strerror(code) else { return "error \(code)" }
-        return String(cString: s).lowercased()
+        let warnings = report.warnings
+        let recovered = report.recovered, resolved = report.resolvedRoot
+        if !staging.newDirectories.isEmpty { _ = try? dir.remove(stagingRecordName) }
+        report = staging.report
+        report.warnings = warnings + report.warnings
+        report.recovered = recovered
+        report.resolvedRoot = resolved
+        report.written.sort()
+        report.unchanged.sort()
+        report.removed.sort()
+        return report
     }
 }

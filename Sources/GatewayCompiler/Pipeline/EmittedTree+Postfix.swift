@@ -18,6 +18,9 @@ extension EmittedTree {
             let name = f.absolutePath.split(separator: "/").last.map(String.init) ?? ""
             if name == "clamd.conf" || name == "freshclam.conf" || name == "policyd-weight.conf" { companions[name] = f.absolutePath }
             if name == "amavisd.conf" || f.absolutePath.hasSuffix("/amavis/conf.d/50-user") { companions["amavis"] = f.absolutePath }
+            if f.absolutePath.hasSuffix("/local.d/worker-proxy.inc") {
+                companions["rspamd"] = String(f.absolutePath.dropLast("/local.d/worker-proxy.inc".count))
+            }
         }
         var config = PostfixConfigSet(mainCf: MainCf(file: main.absolutePath, text: main.contents),
                                       masterCf: master.map { MasterCf(file: $0.absolutePath, text: $0.contents) },

@@ -1,4 +1,5 @@
 import CBerkeleyDB
+import FileLayer
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,43 +8,55 @@ import Darwin
 
 /// Build-aside-then-rename: the new table is written to a temporary name in the target's
 /// directory, fsynced, then renamed over the target, so a reader sees the old or the new table,
-/// never a mix (postmap rewrites in place under a lock).
+/// never a mix (postmap rewrites in place under a lock). The directory is opened once
+/// (`FileLayer.Directory`) and every later step is relative to it and never follows a symlink.
 struct AtomicFile {
     let target: String
     let temp: String
+    /// The target's directory, held open from init to commit.
+    private let directory: Directory
+    private let targetName: String
+    private let tempName: String
 
     /// Picks a temp name beside `target` (`.NAME.gatewayctl-PID-RANDOM`) after refusing a
     /// symbolic link as target; the caller creates the file.
     init(target: String) throws {
-        var st = stat()
-        if lstat(target, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
+        let (dir, base) = AtomicFile.split(target)
+        do {
+            directory = try Directory.open(dir)
+        } catch {
+            throw MapError(.io, "open \(target): \(FileLayer.errnoText(error.code == 0 ? EIO : error.code).capitalizedFirst)")
+        }
+        if let st = directory.info(base), (st.st_mode & S_IFMT) == S_IFLNK {
             throw MapError(.symlinkTarget, "\(target): refusing to replace a symbolic link")
         }
-        if lstat(target, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+        if let st = directory.info(base), (st.st_mode & S_IFMT) != S_IFREG {
             throw MapError(.io, "\(target): not a regular file")
         }
         self.target = target
-        let (dir, base) = AtomicFile.split(target)
-        self.temp = "\(dir)/.\(base).gatewayctl-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        AtomicFile.removeStale(dir: dir, base: base)
+        self.targetName = base
+        self.tempName = ".\(base).gatewayctl-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // libdb opens the temp by path; commit finds it through the descriptor again.
+        self.temp = "\(dir == "/" ? "" : dir)/\(tempName)"
+        AtomicFile.removeStale(in: directory, base: base)
     }
 
     /// Removes temp files that builds killed before their rename left behind: ours
     /// (`.NAME.gatewayctl-PID-N`) and libdb's create-time name for them (`__db..NAME...`),
     /// only when process PID no longer exists.
     static func removeStale(dir: String, base: String) {
-        guard let d = opendir(dir) else { return }
-        defer { closedir(d) }
+        guard let d = try? Directory.open(dir) else { return }
+        removeStale(in: d, base: base)
+    }
+
+    private static func removeStale(in d: Directory, base: String) {
         let prefixes = [".\(base).gatewayctl-", "__db..\(base).gatewayctl-"]
-        while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+        for name in (try? d.entries()) ?? [] {
             guard let prefix = prefixes.first(where: { name.hasPrefix($0) }) else { continue }
             let rest = name.dropFirst(prefix.count)
             guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH {
-                unlink("\(dir)/\(name)")
+                _ = try? d.remove(name)
             }
         }
     }
@@ -57,7 +70,7 @@ struct AtomicFile {
     /// fsyncs the temp file, sets mode and owner, renames it over the target and fsyncs the
     /// directory so the rename itself survives a crash.
     func commit(mode: mode_t, owner: (uid: uid_t, gid: gid_t)?, xattrs: [(String, [UInt8])] = []) throws {
-        let fd = open(temp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = openat(directory.fd, tempName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw AtomicFile.ioError("open", temp) }
         defer { close(fd) }
         if fchmod(fd, mode) != 0 { throw AtomicFile.ioError("chmod", temp) }
@@ -69,23 +82,28 @@ struct AtomicFile {
         if fsync(fd) != 0 { throw AtomicFile.ioError("fsync", temp) }
         // Re-check right before the rename: a symlink planted meanwhile is refused, not followed
         // (rename replaces the link itself, never its target, but the user asked for a file).
-        var st = stat()
-        if lstat(target, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
+        if let st = directory.info(targetName), (st.st_mode & S_IFMT) == S_IFLNK {
             throw MapError(.symlinkTarget, "\(target): refusing to replace a symbolic link")
         }
-        if rename(temp, target) != 0 { throw AtomicFile.ioError("rename", "\(temp) to \(target)") }
-        let dfd = open(AtomicFile.split(target).dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            _ = fsync(dfd)
-            close(dfd)
+        do {
+            try directory.rename(tempName, to: targetName)
+        } catch {
+            errno = error.code
+            throw AtomicFile.ioError("rename", "\(temp) to \(target)")
         }
+        do { try directory.sync() } catch { errno = error.code; throw AtomicFile.ioError("fsync", AtomicFile.split(target).dir) }
     }
 
     func discard() {
-        unlink(temp)
+        _ = try? directory.remove(tempName)
     }
 
+    /// `op path: Strerror text` of the current errno (ENOSPC stays "No space left on device").
     static func ioError(_ op: String, _ path: String) -> MapError {
         MapError(.io, "\(op) \(path): \(String(cString: strerror(errno)))")
     }
+}
+
+private extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -96,7 +96,7 @@ public final class BerkeleyDBWriter: MapWriter {
                 if rc != 0 { throw BerkeleyDB.error(rc, "put", file.temp) }
             }
         } else {
-            throw BerkeleyDB.error(rc, "put", file.temp)
+            throw BerkeleyDB.error(BerkeleyDB.cause(rc, db), "put", file.temp)
         }
     }
 
@@ -146,6 +146,14 @@ public final class BerkeleyDBWriter: MapWriter {
 }
 
 enum BerkeleyDB {
+    /// libdb reports a full disk during `put` as ENOMEM (its cache cannot evict the dirty page
+    /// it failed to write); a sync surfaces the write's own errno (ENOSPC, EIO, ...).
+    static func cause(_ rc: Int32, _ db: UnsafeMutablePointer<DB>) -> Int32 {
+        guard rc == ENOMEM else { return rc }
+        let sync = gw_db_sync(db)
+        return sync != 0 && sync != ENOMEM ? sync : rc
+    }
+
     static func error(_ rc: Int32, _ op: String, _ path: String) -> MapError {
         let text = db_strerror(rc).map { String(cString: $0) } ?? "error \(rc)"
         return MapError(.database, "\(op) \(path): \(text)")

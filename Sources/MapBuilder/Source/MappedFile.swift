@@ -1,3 +1,4 @@
+import FileLayer
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,10 +17,11 @@ final class MappedFile {
     init(path: String) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw AtomicFile.ioError("open", path) }
+        // FileLayer's wording ("cannot read `X`: no such file"), as for every file a user names.
+        guard fd >= 0 else { throw MapError(.io, FileError(errno: errno, "read", path).description) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw AtomicFile.ioError("fstat", path) }
+        guard fstat(fd, &st) == 0 else { throw MapError(.io, FileError(.io, "read", path, code: errno).description) }
         info = st
         if (st.st_mode & S_IFMT) == S_IFREG && st.st_size > 0 {
             let size = Int(st.st_size)
@@ -35,7 +37,7 @@ final class MappedFile {
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw AtomicFile.ioError("read", path) }
+            if n < 0 { if errno == EINTR { continue }; throw MapError(.io, FileError(.io, "read", path, code: errno).description) }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
         }

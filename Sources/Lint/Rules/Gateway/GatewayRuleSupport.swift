@@ -29,6 +29,10 @@ extension Gateway {
             out.append(.init(path: "content-filter.reinject", label: "`[content-filter] reinject`",
                              host: c.reinject.host, port: c.reinject.port))
         }
+        if let r = rspamd {
+            out.append(.init(path: "content-filter.listen", label: "`[content-filter] listen` (rspamd's milter)",
+                             host: r.milter.host, port: r.milter.port))
+        }
         return out
     }
 }

@@ -19,7 +19,7 @@ struct ScannerWithoutFilterRule: GatewayRule {
 
     func check(_ document: GatewayDocument) -> [Diagnostic] {
         let g = document.gateway
-        guard g.contentFilter == nil else { return [] }
+        guard g.contentFilter == nil, g.rspamd == nil else { return [] }
         var out: [Diagnostic] = []
         if g.antivirus != nil {
             out.append(Self.diagnostic("`[antivirus]` has no effect without `[content-filter]`", at: document.span("antivirus"),
