@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Wall time of `gatewayctl check` (release build): the seed example, median of N runs, beside
-# `postconf -n` on an equivalent main.cf as the anchor (same run, same machine); then a gateway
-# whose recipients file holds 1,000,000 addresses, with wall time and peak RSS from
-# /usr/bin/time -v. Usage: bench/check.sh [RUNS] [RECIPIENTS]   (defaults 21, 1000000).
+# Cost of one `gatewayctl check` process (release build) on the seed example, beside the anchor
+# `postconf -n` on an equivalent main.cf (same run, same machine): instructions (callgrind, whole
+# process, repeatable under load), CPU time (perf stat task-clock, mean of 21), wall clock (median
+# of N runs); for the installed build (Swift runtime linked statically) and the default dynamic
+# one. Then a gateway whose recipients file holds 1,000,000 addresses, with wall time and peak
+# RSS from /usr/bin/time -v. Usage: bench/check.sh [RUNS] [RECIPIENTS]   (defaults 21, 1000000).
 # Output goes to bench/out/check/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,22 +16,12 @@ rm -rf "$out"; mkdir -p "$out/postfix"
 build() { swift build "$@" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 2; }; }
 build -c release --product gatewayctl
 bin="$(swift build -c release --show-bin-path)/gatewayctl"
-# Start-up dominates a small check (dynamic loading of the Swift runtime and Foundation), so the
-# same code is also measured linked with a static Swift standard library.
+# The installed build links the Swift runtime and Foundation statically (README, scripts/demo.sh):
+# dynamically, binding their symbols costs every start about 5 ms more.
 build -c release --static-swift-stdlib --build-path .build-static --product gatewayctl
 static_bin=.build-static/release/gatewayctl
 
-# Median wall-clock milliseconds of a command over $runs runs (after one warm-up run).
-median_ms() {
-    "$@" >/dev/null 2>&1 || true
-    local times=()
-    for _ in $(seq "$runs"); do
-        local t0 t1
-        t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N)
-        times+=($(( (t1 - t0) / 1000 )))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'
-}
+. bench/counters.sh
 
 # The seed's Postfix side as main.cf: the anchor reads and prints it like check reads ours.
 cat > "$out/postfix/main.cf" <<'MAINCF'
@@ -60,11 +52,19 @@ MAINCF
 cp /etc/postfix/master.cf "$out/postfix/master.cf"
 postconf_bin=$(command -v postconf || echo /usr/sbin/postconf)
 
-seed_ms=$(median_ms "$bin" check examples/seed-gateway.conf)
-static_ms=$(median_ms "$static_bin" check examples/seed-gateway.conf)
-anchor_ms=$(median_ms "$postconf_bin" -c "$out/postfix" -n)
-help_ms=$(median_ms "$bin" --version)
-static_help_ms=$(median_ms "$static_bin" --version)
+# One row per command: instructions, CPU ms, wall ms.
+row() {
+    local label=$1; shift
+    printf '  %-50s %12s %9s %9s\n' "$label" "$(instructions "$@")" "$(cpu_ms "$@")" "$(median_ms "$@")"
+}
+seed=examples/seed-gateway.conf
+rows=$(
+    row "check, static Swift runtime (installed build)" "$static_bin" check "$seed"
+    row "check, dynamic (plain swift build)" "$bin" check "$seed"
+    row "anchor: postconf -n on the equivalent main.cf" "$postconf_bin" -c "$out/postfix" -n
+    row "start-up alone: gatewayctl --version, static" "$static_bin" --version
+    row "start-up alone: gatewayctl --version, dynamic" "$bin" --version
+)
 
 # The seed with its inline recipients replaced by a file of $n addresses.
 seq 1 "$n" | sed 's/.*/usuario&@example.com/' > "$out/recipients.txt"
@@ -79,12 +79,12 @@ timed() {
 big=$(timed "$bin")
 big_static=$(timed "$static_bin")
 
-echo "gatewayctl check, release ($(nproc) cores), median of $runs runs:"
-printf '  %-56s %8s ms\n' "seed example" "$seed_ms"
-printf '  %-56s %8s ms\n' "seed example, static Swift stdlib" "$static_ms"
-printf '  %-56s %8s ms\n' "anchor: postconf -n on the equivalent main.cf" "$anchor_ms"
-printf '  %-56s %8s ms\n' "start-up alone: gatewayctl --version" "$help_ms"
-printf '  %-56s %8s ms\n' "start-up alone: gatewayctl --version, static" "$static_help_ms"
+echo "gatewayctl check of the seed example, release ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)):"
+printf '  %-50s %12s %9s %9s\n' "" "instructions" "cpu ms" "wall ms"
+echo "$rows"
+echo "  (instructions: callgrind, one run; cpu: perf stat task-clock, mean of 21; wall: median of $runs)"
+echo "  perf's hardware counter, check static / postconf -n: $(perf_instructions "$static_bin" check "$seed")" \
+     "/ $(perf_instructions "$postconf_bin" -c "$out/postfix" -n)"
 echo "gatewayctl check with $n recipients in a file (/usr/bin/time -v):"
 printf '  %-14s %s\n' "dynamic" "$big"
 printf '  %-14s %s\n' "static" "$big_static"

@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build -c release
+# The installed build: the Swift runtime linked in, so each run skips binding libswiftCore and
+# Foundation (README, "Install").
+swift build -c release --static-swift-stdlib
 bin=.build/release/gatewayctl
 example=examples/seed-gateway.conf
 

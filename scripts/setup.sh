@@ -21,6 +21,7 @@ packages=(
   libssl-dev openssl                         # probe's STARTTLS (OpenSSL); test certificates
   nftables                                   # nft -c: the emitted packet filter validates
   rsyslog                                    # syslog inside the stock-install acceptance jail
+  valgrind linux-perf                        # bench/: instruction counts (callgrind) and CPU time (perf stat)
 )
 
 SUDO=""

@@ -7,6 +7,11 @@ import ConfigModel
 /// (`UnusedSuppressionRule`).
 public protocol Rule: Sendable {
     static var description: RuleDescription { get }
+    /// This rule as a gateway / Postfix rule, answered by the conformance itself: a dynamic cast
+    /// (`as? any GatewayRule`) scans every protocol conformance in the binary once per type, which
+    /// made the registry a third of a seed `check`'s instructions.
+    var asGatewayRule: (any GatewayRule)? { get }
+    var asPostfixRule: (any PostfixRule)? { get }
 }
 
 /// A rule over a parsed gateway.conf (the model plus where each value came from).
@@ -23,7 +28,17 @@ public protocol PostfixRule: Rule {
 }
 
 extension PostfixRule {
-    static var judgesCompiledOutput: Bool { false }
+    public static var judgesCompiledOutput: Bool { false }
+    public var asPostfixRule: (any PostfixRule)? { self }
+}
+
+extension GatewayRule {
+    public var asGatewayRule: (any GatewayRule)? { self }
+}
+
+extension Rule {
+    public var asGatewayRule: (any GatewayRule)? { nil }
+    public var asPostfixRule: (any PostfixRule)? { nil }
 }
 
 extension Rule {

@@ -95,10 +95,10 @@ public enum RuleRegistry {
     ]
 
     /// Rules over gateway.conf.
-    public static let gatewayRules: [any GatewayRule] = all.compactMap { $0 as? any GatewayRule }
+    public static let gatewayRules: [any GatewayRule] = all.compactMap(\.asGatewayRule)
 
     /// Rules over Postfix configurations (`gatewayctl lint`, and `check` on the emitted files).
-    public static let postfixRules: [any PostfixRule] = all.compactMap { $0 as? any PostfixRule }
+    public static let postfixRules: [any PostfixRule] = all.compactMap(\.asPostfixRule)
 
     /// The Postfix rules that also judge what the compiler produced (is it open, does it start,
     /// does Postfix know every name); rules about the admin's own input already ran on gateway.conf.

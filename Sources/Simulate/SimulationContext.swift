@@ -1,15 +1,19 @@
+import Foundation
 import PostfixConfig
 
 /// Everything the simulator reads from the configuration, resolved once per run: effective
 /// parameters of the smtp service, parsed lists, and the tables they name.
 public struct SimulationContext: Sendable {
-    public var parameters: ParameterScope
+    public var parameters: ParameterScope { didSet { lists = ListMemo() } }
     public var tables: TableProvider
     public var dns: DNSFixture?
     /// `check_policy_service` endpoints known to be postgrey (greylisting semantics).
     var postgreyEndpoints: Set<String>
     /// Endpoints known to be policyd-weight (reported as not evaluated unless the fixture answers).
     var policydWeightEndpoints: Set<String>
+    /// Expanded lists by name: one transaction asks for the same ones many times
+    /// (`parent_domain_matches_subdomains` on every domain match, a tenth of a simulate run).
+    private var lists = ListMemo()
     /// The postscreen service's parameters when postscreen answers port 25 (it judges the
     /// client before smtpd; `PostscreenEvaluator`).
     public var postscreen: ParameterScope?
@@ -26,7 +30,7 @@ public struct SimulationContext: Sendable {
     func value(_ name: String) -> String { parameters.value(name) }
     func bool(_ name: String) -> Bool { parameters.bool(name) }
     func int(_ name: String, _ fallback: Int) -> Int { Int(parameters.value(name)) ?? fallback }
-    func items(_ name: String) -> [String] { parameters.list(name).map(\.text) }
+    func items(_ name: String) -> [String] { lists.items(name) { parameters.list(name).map(\.text) } }
 
     /// Names listed in parent_domain_matches_subdomains.
     func parentStyle(_ name: String) -> Bool { items("parent_domain_matches_subdomains").contains(name) }
@@ -42,5 +46,21 @@ public struct SimulationContext: Sendable {
 
     func isPolicydWeight(_ endpoint: String) -> Bool {
         policydWeightEndpoints.contains(endpoint) || endpoint.hasSuffix(":12525")
+    }
+}
+
+/// The memo behind `SimulationContext.items`; a class so the value-type context can fill it
+/// while it is shared (batch mode), hence the lock.
+private final class ListMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cache: [String: [String]] = [:]
+
+    func items(_ name: String, _ expand: () -> [String]) -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let hit = cache[name] { return hit }
+        let items = expand()
+        cache[name] = items
+        return items
     }
 }

@@ -8,6 +8,7 @@ import GatewayCompiler
 /// compare with DIR and write nothing.
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Emit every file of the gateway under DIR and build its lookup tables.",
         discussion: """
         The tree follows the platform: usr/local/etc/... for freebsd, etc/... for debian. \

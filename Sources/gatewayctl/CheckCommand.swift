@@ -4,6 +4,7 @@ import ConfigModel
 /// `gatewayctl check [CONFIG]`: parse gateway.conf, run every gateway rule, report.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check gateway.conf: syntax, values and the semantic rules.",
         discussion: "Exit status: 0 no error, 1 errors (or warnings with --strict), 2 CONFIG unreadable.")
 

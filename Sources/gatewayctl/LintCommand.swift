@@ -10,6 +10,7 @@ import PostfixConfig
 /// map files beside them) with every Postfix rule.
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract: "Lint an existing Postfix configuration: relay control, parameters, maps, ClamAV.",
         discussion: """
         PATH is a directory (searched for main.cf, postfix/, etc/postfix/, usr/local/etc/postfix/ and \

@@ -6,6 +6,7 @@ import Diagnostics
 /// `gatewayctl probe HOST[:PORT]`: the live relay battery against a running server.
 struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "probe",
         abstract: "Try 18 relay tricks against a live SMTP server (never sends DATA).",
         discussion: """
             Runs nmap's 16 smtp-open-relay tricks plus two seen in the wild, one connection and \

@@ -5,6 +5,7 @@ import Lint
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rules",
         abstract: "List the rule catalogue: id, name, default severity, summary.")
 
     @Option(name: .long, help: "Output format: text or json.")
@@ -30,6 +31,7 @@ struct Rules: ParsableCommand {
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Explain one rule: rationale, triggering and fixed examples.")
 
     @Argument(help: "A rule id (GW2001) or name (open-relay).")

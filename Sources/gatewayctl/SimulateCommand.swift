@@ -9,6 +9,7 @@ import Lint
 /// `gatewayctl simulate`: predict smtpd's reply to a transaction, with the trace.
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "simulate",
         abstract: "Predict Postfix's reply to one SMTP transaction (or a batch), with a trace.",
         discussion: """
             Evaluates the smtp service's effective restriction lists as smtpd does. CONFIG is a \

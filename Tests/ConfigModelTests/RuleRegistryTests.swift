@@ -37,4 +37,18 @@ final class RuleRegistryTests: XCTestCase {
         }
         XCTAssertEqual(files.count, registered.count, "registered rules without a file of their own")
     }
+
+    /// The registry sorts rules by their conformance, not by a dynamic cast: the answers must be
+    /// the cast's, for every rule (a rule that conforms in an extension included).
+    func testConformanceAccessorsAgreeWithCasts() {
+        for rule in RuleRegistry.all {
+            let name = String(describing: type(of: rule))
+            XCTAssertEqual(rule.asGatewayRule != nil, rule is any GatewayRule, name)
+            XCTAssertEqual(rule.asPostfixRule != nil, rule is any PostfixRule, name)
+        }
+        XCTAssertEqual(RuleRegistry.gatewayRules.count, RuleRegistry.all.filter { $0 is any GatewayRule }.count)
+        XCTAssertEqual(RuleRegistry.postfixRules.count, RuleRegistry.all.filter { $0 is any PostfixRule }.count)
+        XCTAssertGreaterThan(RuleRegistry.gatewayRules.count, 10)
+        XCTAssertGreaterThan(RuleRegistry.postfixRules.count, 30)
+    }
 }
