@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # The installed build: the Swift runtime linked in, so each run skips binding libswiftCore and
 # Foundation (README, "Install").
-swift build -c release --static-swift-stdlib
+swift build -c release --static-swift-stdlib --product gatewayctl
 bin=.build/release/gatewayctl
 example=examples/seed-gateway.conf
 
