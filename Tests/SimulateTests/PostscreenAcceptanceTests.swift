@@ -164,25 +164,8 @@ final class PostscreenAcceptanceTests: XCTestCase {
     /// Connects from `source`, writes every line at once before reading anything (a bot that
     /// does not wait for the greeting), then reads until the server closes.
     static func talkFirst(from source: String, port: UInt16, lines: [String]) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw DaemonError("socket: \(errno)") }
+        let fd = try TestSupport.connectLoopback(from: source, port: port)
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        func address(_ ip: String, _ port: UInt16) -> sockaddr_in {
-            var a = sockaddr_in()
-            a.sin_family = sa_family_t(AF_INET)
-            a.sin_port = port.bigEndian
-            inet_pton(AF_INET, ip, &a.sin_addr)
-            return a
-        }
-        var local = address(source, 0), remote = address("127.0.0.1", port)
-        let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0 else { throw DaemonError("bind \(source): \(errno)") }
-        let connected = withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard connected == 0 else { throw DaemonError("connect: \(errno)") }
         let text = Array(lines.map { $0 + "\r\n" }.joined().utf8)
         guard text.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == text.count else {
             throw DaemonError("short write")

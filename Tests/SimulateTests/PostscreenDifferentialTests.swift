@@ -147,7 +147,7 @@ private final class ResultList: @unchecked Sendable {
 /// address; there is no XCLIENT before smtpd). Returns the RCPT replies as `code dsn text`.
 enum PostscreenClient {
     static func run(_ tx: Transaction, port: UInt16) throws -> [String] {
-        let fd = try connect(from: tx.clientAddress, port: port)
+        let fd = try TestSupport.connectLoopback(from: tx.clientAddress, port: port)
         defer { close(fd) }
         var reader = ReplyReader(fd: fd)
         let commands = ["EHLO \(tx.helo ?? "")", "MAIL FROM:<\(tx.sender)>"] + tx.recipients.map { "RCPT TO:<\($0)>" } + ["QUIT"]
@@ -172,30 +172,6 @@ enum PostscreenClient {
             try write(fd, "QUIT\r\n")
         }
         return replies
-    }
-
-    static func connect(from source: String, port: UInt16) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw DaemonError("socket: \(errno)") }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        func address(_ ip: String, _ port: UInt16) -> sockaddr_in {
-            var a = sockaddr_in()
-            a.sin_family = sa_family_t(AF_INET)
-            a.sin_port = port.bigEndian
-            inet_pton(AF_INET, ip, &a.sin_addr)
-            return a
-        }
-        var local = address(source, 0), remote = address("127.0.0.1", port)
-        let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        let connected = bound == 0 ? withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } : -1
-        guard connected == 0 else {
-            close(fd)
-            throw DaemonError("connect from \(source): errno \(errno)")
-        }
-        return fd
     }
 
     static func write(_ fd: Int32, _ text: String) throws {
