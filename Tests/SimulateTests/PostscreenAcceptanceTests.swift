@@ -158,7 +158,12 @@ final class PostscreenAcceptanceTests: XCTestCase {
         XCTAssertFalse(report.relayAccepted)
 
         // postscreen, dnsblog, tlsproxy and smtpd ran the whole matrix without a complaint.
-        XCTAssertFalse(postfix.log().contains("warning:"), postfix.log())
+        // cleanup's clock-skew notice ("file system clock is N seconds ahead") is about the test
+        // machine's file system, not the configuration; every other warning fails the test.
+        let warnings = postfix.log().split(separator: "\n").filter {
+            $0.contains("warning:") && !$0.contains("file system clock is") && !$0.contains("resetting file time stamps")
+        }
+        XCTAssertEqual(warnings, [], postfix.log())
     }
 
     /// Connects from `source`, writes every line at once before reading anything (a bot that
