@@ -23,7 +23,7 @@ enum GatewayEmitter {
     /// against gateway.conf's directory (resolving again broke relative config paths).
     public static func emit(_ gateway: Gateway) throws(EmitError) -> EmittedTree {
         let paths = PlatformPaths.forPlatform(gateway.identity.platform)
-        let ctx = EmitContext(paths: paths)
+        let ctx = EmitContext(paths: paths, tableType: gateway.identity.effectiveTableType)
         let plan = try RestrictionCompiler.compile(gateway, paths: paths)
         var files: [EmittedFile?] = [
             try MainCfEmitter.emit(gateway, plan, ctx),
