@@ -49,6 +49,12 @@ final class BuildTableTypeTests: XCTestCase {
             let n = try TestSupport.run(postconf, ["-c", etc.path, "-n", "default_database_type"])
             XCTAssertEqual(n.stdout, "default_database_type = \(type)\n")
             XCTAssertFalse(n.stderr.contains("warning"), n.stderr)
+            // simulate reads the built tables as Postfix does: a listed recipient passes, another is refused.
+            let sim = try TestSupport.gatewayctl(["simulate", "--postfix", etc.path, "--client-address", "198.51.100.7",
+                                                  "--helo", "mx.example.net", "--from", "friend@example.net",
+                                                  "--to", "usuario1@example.com", "--to", "nobody@example.com"])
+            XCTAssertTrue(sim.stdout.contains("RCPT <nobody@example.com>: 550 5.1.1"), "\(type): \(sim.stdout)")
+            XCTAssertFalse(sim.stdout.contains("RCPT <usuario1@example.com>: 550"), "\(type): \(sim.stdout)")
             for name in tables {
                 XCTAssertTrue(exists(out, "etc/postfix/\(name).\(type)"), "\(type): \(name)")
                 XCTAssertFalse(exists(out, "etc/postfix/\(name).db"), "\(type): \(name).db")
