@@ -69,9 +69,6 @@ public struct MapReference: Equatable, Sendable, CustomStringConvertible {
         self.path = path
     }
     public var description: String { "\(kind.rawValue):\(path)" }
-    /// The file Postfix opens, built from the source (`FILE.db`, `FILE.lmdb`, `FILE.cdb`), or nil
-    /// for a table Postfix reads as text.
-    public var databasePath: String? { kind.needsBuiltFile ? path + kind.databaseSuffix : nil }
 }
 
 /// Why a model cannot be emitted. `keyPath` names the gateway.conf value (`GatewayDocument`

@@ -10,7 +10,8 @@ import ConfigModel
 /// ```
 /// Paths in the tree are relative to the target system's root and follow the platform
 /// (`PlatformPaths`). Output is deterministic: the same model gives byte-identical text.
-/// Lookup tables are sources only; `gatewayctl build` compiles each `hash` source to `.db`.
+/// Lookup tables are sources only; `gatewayctl build` compiles each indexed source in the
+/// gateway's table type (`FILE.db` for hash, `FILE.lmdb`, `FILE.cdb`).
 /// Files emitted: main.cf, master.cf, relay_recipients, transport, virtual_alias_maps,
 /// access_clients, sender_access, helo_checks (pcre), clamd.conf, freshclam.conf,
 /// amavisd.conf (FreeBSD) or conf.d/50-user (Debian), SpamAssassin local.cf,

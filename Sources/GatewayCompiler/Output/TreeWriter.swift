@@ -22,7 +22,7 @@ public enum TreeWriter {
     public typealias DatabaseBuilder = @Sendable (_ sourcePath: String, _ type: MapType) throws -> [(line: Int, message: String)]
 
     public struct Report: Equatable, Sendable {
-        /// Relative paths written (sources and `.db` files), sorted.
+        /// Relative paths written (sources and built tables: `.db`, `.lmdb`, `.cdb`), sorted.
         public var written: [String] = []
         public var unchanged: [String] = []
         /// Files of an earlier build that the tree no longer has, deleted.
@@ -141,7 +141,7 @@ public enum TreeWriter {
         return dir.info(TreeJournal.name) != nil
     }
 
-    /// Per file of the tree, relative path and status. With `databases`, the `.db` of each hash
+    /// Per file of the tree, relative path and status. With `databases`, the built file of each indexed
     /// map is compared by content: `.same` only when it was built from the source's bytes.
     /// Waits for a build running in `root` (shared lock).
     public static func status(of tree: EmittedTree, in root: String,
