@@ -17,7 +17,8 @@ struct DefaultDatabaseTypeRule: PostfixRule {
         access.db; hash and btree share the `.db` name, so between them the rebuilt file is of \
         the wrong format and every lookup fails. Reported for every such table when main.cf sets \
         `default_database_type`, and when it does not, for tables of one other type if no table \
-        uses the default (a configuration moved to lmdb or cdb without saying so). Caches follow \
+        uses the default (a configuration moved to lmdb or cdb without saying so; info, since the \
+        compiled-in default differs between builds: Alpine's Postfix defaults to lmdb). Caches follow \
         it only from Postfix 3.11, where `postscreen_cache_map` and `address_verify_map` default \
         to `default_cache_db_type` (lmdb when default_database_type is lmdb, else btree); before \
         3.11 they stay btree, so a configuration moving off Berkeley DB names them itself (info).
@@ -65,10 +66,15 @@ struct DefaultDatabaseTypeRule: PostfixRule {
                     ? "rewrites `\(path)\(Self.suffix(t.type))` as \(defaultType), which Postfix cannot open as \(t.type)"
                     : "writes `\(path)\(Self.suffix(defaultType))`, while Postfix keeps reading `\(path)\(Self.suffix(t.type))`"
                 let notes = explicit ? [Diagnostic.Note("default_database_type = \(defaultType) is set here", at: setting)] : []
-                out.add(Self.diagnostic("`\(t.reference)` is \(t.type), but default_database_type is \(defaultType): `\(build) \(path)` \(effect)",
-                                        at: t.span ?? t.scope.anchor(t.parameter), notes: notes,
+                let message = explicit
+                    ? "`\(t.reference)` is \(t.type), but default_database_type is \(defaultType): `\(build) \(path)` \(effect)"
+                    : "`\(t.reference)` is \(t.type) and main.cf does not set default_database_type: where this Postfix's "
+                      + "default is \(defaultType) (Debian, FreeBSD), `\(build) \(path)` \(effect)"
+                // Unset, the default is the build's (Alpine's Postfix defaults to lmdb): info only.
+                out.add(Self.diagnostic(message, at: t.span ?? t.scope.anchor(t.parameter), notes: notes,
                                         fix: explicit ? "name the table `\(defaultType):\(path)`, or run `\(build) \(t.type):\(path)` always"
-                                                      : "set `default_database_type = \(t.type)`"))
+                                                      : "set `default_database_type = \(t.type)`, so main.cf says it whatever the build",
+                                        severity: explicit ? nil : .info))
             }
         }
         // Before 3.11 the caches' default stays btree whatever default_database_type says.
