@@ -23,6 +23,11 @@ enum GatewayEmitter {
     /// Paths in the model are used as they are: the parser resolved `[recipients] file`
     /// against gateway.conf's directory (resolving again broke relative config paths).
     public static func emit(_ gateway: Gateway) throws(EmitError) -> EmittedTree {
+        let id = gateway.identity
+        // The parser and the DSL refuse these already; a model built field by field is checked here.
+        if let t = id.tableType, let why = TableType.problem(t, platform: id.platform, postfix: id.postfix) {
+            throw EmitError(why, at: "gateway.table-type")
+        }
         let paths = PlatformPaths.forPlatform(gateway.identity.platform)
         let ctx = EmitContext(paths: paths, tableType: gateway.identity.effectiveTableType)
         let plan = try RestrictionCompiler.compile(gateway, paths: paths)
