@@ -4,7 +4,8 @@ import PostfixConfig
 import ConfigModel
 
 /// Turns `gatewayctl lint PATH...` arguments into configurations: a directory is searched for
-/// main.cf (itself, `postfix/`, `etc/postfix/`, `usr/local/etc/postfix/`) and for ClamAV and
+/// main.cf (itself, `postfix/`, `etc/postfix/`, `usr/local/etc/postfix/`, Zimbra's
+/// `opt/zimbra/common/conf/`) and for ClamAV and
 /// amavis files beside it; a file is linted with its directory (main.cf, master.cf) or on its
 /// own (clamd.conf, freshclam.conf, a map source).
 public enum LintTarget {
@@ -17,7 +18,7 @@ public enum LintTarget {
         public var empty: [String] = []
     }
 
-    static let postfixDirs = ["", "postfix", "etc/postfix", "usr/local/etc/postfix"]
+    static let postfixDirs = ["", "postfix", "etc/postfix", "usr/local/etc/postfix", "opt/zimbra/common/conf"]
     static let clamDirs = ["", "clamav", "etc/clamav", "usr/local/etc", "usr/local/etc/clamav", "../clamav"]
     /// rspamd's configuration root (the directory holding local.d).
     static let rspamdDirs = ["rspamd", "etc/rspamd", "usr/local/etc/rspamd", "../rspamd"]

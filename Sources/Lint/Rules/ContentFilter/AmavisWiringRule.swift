@@ -43,6 +43,14 @@ struct AmavisWiringRule: PostfixRule {
               -o content_filter=
               -o receive_override_options=no_header_body_checks,no_unknown_recipient_checks,no_milters
             """)]),
+            // Zimbra-style: the filter on 10032, amavis (not linted) returns mail to 10025.
+            .postfix(mainCf: "content_filter = smtp-amavis:[127.0.0.1]:10032\n", [("master.cf", """
+            smtp inet n - n - - smtpd
+            smtp-amavis unix - - n - 10 smtp
+            127.0.0.1:10025 inet n - n - - smtpd
+              -o content_filter=
+              -o receive_override_options=no_header_body_checks,no_unknown_recipient_checks,no_milters
+            """)]),
         ])
 
     static let publicPorts: Set<String> = ["smtp", "25", "submission", "587", "smtps", "submissions", "465"]
@@ -70,8 +78,17 @@ struct AmavisWiringRule: PostfixRule {
         let filterPort = nexthop.split(separator: ":").last.flatMap { Int($0) }
         let filterIsOwnSmtpd = master.services.contains { $0.isSMTPServer && $0.type == "inet" && Self.port(ofService: $0.name) == filterPort }
         let backPort = filterIsOwnSmtpd ? nil : Self.backPort(amavis: amavis, nexthop: nexthop)
-        let reinjection = master.services.filter { s in
+        var reinjection = master.services.filter { s in
             s.isSMTPServer && s.type == "inet" && backPort != nil && Self.port(ofService: s.name) == backPort
+        }
+        // Without amavis's files the port + 1 is a guess. A listener off the public ports that
+        // clears content_filter itself (Zimbra's 127.0.0.1:10025 behind a filter on 10032) is
+        // the way back that amavis's `$forward_method` names.
+        if amavis == nil, backPort != nil, reinjection.isEmpty {
+            reinjection = master.services.filter { s in
+                s.isSMTPServer && s.type == "inet" && !Self.publicPorts.contains(String(s.name.split(separator: ":").last ?? ""))
+                    && s.overrides.contains { $0.name == "content_filter" && $0.value.isEmpty }
+            }
         }
         if let backPort, reinjection.isEmpty {
             out.append(Self.diagnostic("no smtpd listens on port \(backPort), where the filter sends mail back",

@@ -24,6 +24,9 @@ struct OverrideShadowsMainRule: PostfixRule {
                      [("master.cf", "smtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n  -o smtpd_client_restrictions=$mua_client_restrictions\n")]),
             .postfix(mainCf: "smtpd_client_restrictions = reject_unknown_client_hostname\n",
                      [("master.cf", "smtp inet n - y - - smtpd\n127.0.0.1:10025 inet n - n - - smtpd\n  -o smtpd_client_restrictions=permit_mynetworks,reject\n")]),
+            // A bulk sender's submission port repeating main.cf's list without its spaces.
+            .postfix(mainCf: "smtpd_relay_restrictions = permit_mynetworks, reject\n",
+                     [("master.cf", "smtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n  -o smtpd_relay_restrictions=permit_mynetworks,reject\n")]),
         ])
 
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
@@ -34,7 +37,8 @@ struct OverrideShadowsMainRule: PostfixRule {
         // an internal port) replace lists on purpose, and an empty `-o name=` says so itself.
         for s in config.smtpdServices where config.parameters(for: s).isPublicListener {
             for o in s.overrides where lists.contains(o.name) && !o.value.isEmpty {
-                guard let main = config.mainCf.parameters[o.name], main.value != o.value,
+                // The same items spelled with other separators replace nothing.
+                guard let main = config.mainCf.parameters[o.name], PostfixList.split(main.value) != PostfixList.split(o.value),
                       ParameterScope.soleReference(o.value) == nil else { continue }
                 out.append(Self.diagnostic("`-o \(o.name)` replaces main.cf's list for service `\(s.name)`",
                                            at: o.nameSpan, notes: [.init("main.cf's list, not used by `\(s.name)`", at: main.valueSpan)],

@@ -18,7 +18,8 @@ struct TLSCertificateFilesRule: PostfixRule {
         readable by root only (mode 0600, or 0640 for a group such as ssl-cert): a key others \
         can read lets any local user impersonate the server. Files are checked where they \
         can be: inside the linted directory, or anywhere when the linted directory is the \
-        running system's `config_directory`.
+        running system's `config_directory`. A copied tree with none of them (a repository \
+        keeps the configuration, not the private key) is not faulted for it.
         """,
         triggering: [
             .postfix(mainCf: "smtpd_tls_security_level = ↓may\n"),
@@ -30,6 +31,9 @@ struct TLSCertificateFilesRule: PostfixRule {
         nonTriggering: [
             .postfix(mainCf: "smtpd_tls_security_level = may\nsmtpd_tls_chain_files = /etc/ssl/private/gw.pem\n"),
             .postfix(mainCf: "smtpd_tls_security_level = none\n"),
+            // ISPConfig-style files under config_directory, not committed with the configuration.
+            .postfix(mainCf: "smtpd_tls_security_level = may\nsmtpd_tls_cert_file = /etc/postfix/smtpd.cert\n"
+                     + "smtpd_tls_key_file = /etc/postfix/smtpd.key\n"),
         ])
 
     /// Without a certificate `may` only loses STARTTLS; `encrypt` loses all mail.
@@ -58,8 +62,11 @@ struct TLSCertificateFilesRule: PostfixRule {
                 let key = scope.value("smtpd_tls_key_file")
                 if !cert.isEmpty { files.append(("smtpd_tls_key_file", key.isEmpty ? cert : key, true)) }
             }
-            for (name, path, isKey) in files {
-                guard let local = TLSSupport.checkablePath(path, config, scope) else { continue }
+            // A repository keeps the configuration, never the private key: when none of the
+            // files is in a copied tree, they are the server's to hold, not missing.
+            let checkable = files.compactMap { f in TLSSupport.checkablePath(f.1, config, scope).map { (f, $0) } }
+            if !TLSSupport.isLive(config, scope), !checkable.contains(where: { access($0.1, F_OK) == 0 }) { continue }
+            for ((name, path, isKey), local) in checkable {
                 let at = scope.origin(name)?.valueSpan ?? scope.anchor(name)
                 var st = stat()
                 guard stat(local, &st) == 0 else {

@@ -19,18 +19,32 @@ struct DNSBeforeLocalRule: PostfixRule {
         ],
         nonTriggering: [
             .postfix(mainCf: "smtpd_recipient_restrictions = reject_unauth_destination, reject_rbl_client zen.spamhaus.org=127.0.0.[2..11]\n"),
+            // An Ansible-role relay: smtpd_relay_restrictions already refused every foreign
+            // destination, so the guard repeated in the recipient list decides nothing new.
+            .postfix(mainCf: """
+            smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+            smtpd_recipient_restrictions = permit_mynetworks, reject_unknown_recipient_domain, reject_unauth_destination
+            """),
         ])
 
     static let notLocal: Set<String> = ["permit", "reject", "defer", "warn_if_reject", "defer_if_permit", "defer_if_reject",
                                         "check_policy_service", "sleep"]
 
+    static let relayGuards: Set<String> = ["reject_unauth_destination", "defer_unauth_destination"]
+
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes {
+            // smtpd_relay_restrictions runs first: a relay guard it holds has refused every
+            // foreign destination before the recipient list's copy could decide anything.
+            let relayGuarded = scope.list("smtpd_relay_restrictions").contains {
+                Self.relayGuards.contains(String($0.text.prefix { !$0.isWhitespace }))
+            }
             let entries = scope.restrictionEntries
             for (k, e) in entries.enumerated() where e.info?.needsDNS == true {
                 guard let cheap = entries[(k + 1)...].first(where: {
                     $0.list == e.list && $0.info.map { !$0.needsDNS && $0.permit == .never && !Self.notLocal.contains($0.name) } == true
+                        && !(relayGuarded && $0.list == "smtpd_recipient_restrictions" && Self.relayGuards.contains($0.info?.name ?? ""))
                 }) else { continue }
                 out.add(Self.diagnostic("`\(e.item.text)` queries DNS before the local check `\(cheap.item.text)` in `\(e.list)`",
                                         at: e.item.span ?? scope.anchor(e.list),

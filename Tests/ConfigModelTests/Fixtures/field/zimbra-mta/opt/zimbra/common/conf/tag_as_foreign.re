@@ -1,0 +1,1 @@
+/^/ FILTER smtp-amavis:[127.0.0.1]:10024
