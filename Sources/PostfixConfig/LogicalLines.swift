@@ -23,9 +23,15 @@ public struct LogicalLine: Sendable {
         return SourceSpan(file: file, line: l1, column: c1, endLine: l2, endColumn: c2 + (end > start ? 1 : 0))
     }
 
+    /// Pieces are in offset order: a binary search keeps a list continued over thousands of
+    /// lines linear to lint (one span per item).
     func position(_ offset: Int) -> (Int, Int) {
         var best = pieces.first ?? (0, 1, 1)
-        for p in pieces where p.offset <= offset { best = p }
+        var lo = 0, hi = pieces.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if pieces[mid].offset <= offset { best = pieces[mid]; lo = mid + 1 } else { hi = mid - 1 }
+        }
         return (best.line, best.column + offset - best.offset)
     }
 }

@@ -22,6 +22,7 @@ struct DNSBeforeLocalRule: PostfixRule {
             // An Ansible-role relay: smtpd_relay_restrictions already refused every foreign
             // destination, so the guard repeated in the recipient list decides nothing new.
             .postfix(mainCf: """
+            compatibility_level = 3.6
             smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
             smtpd_recipient_restrictions = permit_mynetworks, reject_unknown_recipient_domain, reject_unauth_destination
             """),
@@ -35,9 +36,11 @@ struct DNSBeforeLocalRule: PostfixRule {
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
         for scope in config.lintScopes {
-            // smtpd_relay_restrictions runs first: a relay guard it holds has refused every
-            // foreign destination before the recipient list's copy could decide anything.
-            let relayGuarded = scope.list("smtpd_relay_restrictions").contains {
+            // When smtpd_relay_restrictions runs first (3.6+ at level 3.6, or
+            // smtpd_relay_before_recipient_restrictions = yes), a relay guard it holds has refused
+            // every foreign destination before the recipient list's copy could decide anything.
+            let relayGuarded = scope.relayListsInOrder.first == "smtpd_relay_restrictions"
+                && scope.list("smtpd_relay_restrictions").contains {
                 Self.relayGuards.contains(String($0.text.prefix { !$0.isWhitespace }))
             }
             let entries = scope.restrictionEntries
