@@ -43,6 +43,19 @@ struct AmavisWiringRule: PostfixRule {
               -o content_filter=
               -o receive_override_options=no_header_body_checks,no_unknown_recipient_checks,no_milters
             """)]),
+            // Kolab-style chain: mail back from amavis on 10025 goes on to a second filter,
+            // which returns it to 10027.
+            .postfix(mainCf: "content_filter = smtp-amavis:[127.0.0.1]:10024\n", [("master.cf", """
+            smtp inet n - n - - smtpd
+            smtp-amavis unix - - n - 3 smtp
+            smtp-wallace unix - - n - 3 smtp
+            127.0.0.1:10025 inet n - n - - smtpd
+              -o receive_override_options=no_header_body_checks,no_unknown_recipient_checks
+              -o content_filter=smtp-wallace:[127.0.0.1]:10026
+            127.0.0.1:10027 inet n - n - - smtpd
+              -o content_filter=
+              -o receive_override_options=no_header_body_checks,no_unknown_recipient_checks
+            """)]),
             // Zimbra-style: the filter on 10032, amavis (not linted) returns mail to 10025.
             .postfix(mainCf: "content_filter = smtp-amavis:[127.0.0.1]:10032\n", [("master.cf", """
             smtp inet n - n - - smtpd
@@ -97,7 +110,9 @@ struct AmavisWiringRule: PostfixRule {
         }
         for s in reinjection {
             let scope = config.parameters(for: s)
-            if !scope.value("content_filter").isEmpty {
+            // Only the same filter loops; another one (Kolab's amavis on 10024, then its own
+            // filter on 10026 from the 10025 listener) is the next link of a chain.
+            if !scope.value("content_filter").isEmpty, scope.value("content_filter") == filter {
                 out.append(Self.diagnostic("mail re-injected on `\(s.name)` is sent through `\(transport)` again: it loops",
                                            at: s.span, fix: "add `-o content_filter=` to `\(s.name)`"))
             }
