@@ -37,6 +37,13 @@ struct CostBeforeUnlistedRecipientRule: PostfixRule {
             smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination,
                 reject_unlisted_recipient, check_policy_service inet:192.168.40.3:10023
             """),
+            // An outbound relay in a container: it is the final destination of no domain.
+            .postfix(mainCf: """
+            compatibility_level = 3.6
+            mydestination =
+            smtpd_relay_restrictions = permit_mynetworks, reject
+            smtpd_recipient_restrictions = reject_non_fqdn_recipient, reject_unknown_recipient_domain, reject
+            """),
             .postfix(mainCf: """
             smtpd_reject_unlisted_recipient = no
             smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination,
@@ -55,6 +62,9 @@ struct CostBeforeUnlistedRecipientRule: PostfixRule {
     static let rcptLists: Set<String> = ["smtpd_client_restrictions", "smtpd_helo_restrictions", "smtpd_sender_restrictions",
                                          "smtpd_relay_restrictions", "smtpd_recipient_restrictions"]
     static let unlistedChecks: Set<String> = ["reject_unlisted_recipient", "check_recipient_maps"]
+    /// The address classes whose recipients smtpd can know (local, virtual alias, virtual
+    /// mailbox, relay); `virtual_alias_domains` defaults to `$virtual_alias_maps`.
+    static let recipientDomainLists = ["mydestination", "virtual_alias_domains", "virtual_mailbox_domains", "relay_domains"]
 
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         var out = DiagnosticSet()
@@ -66,6 +76,9 @@ struct CostBeforeUnlistedRecipientRule: PostfixRule {
             let unlisted = entries.firstIndex { Self.unlistedChecks.contains($0.item.text) }
             let implicit = scope.value("smtpd_reject_unlisted_recipient").lowercased() != "no"
             guard unlisted != nil || implicit else { continue }
+            // A null client or outbound relay receives for no domain: no recipient is ever
+            // "unknown", so nothing is spent before a 550.
+            guard Self.recipientDomainLists.contains(where: { !scope.list($0).isEmpty }) else { continue }
             let before = entries[..<(unlisted ?? entries.count)]
             // A policy service (greylisting: 450 for minutes, a database entry) is a warning; a
             // DNS lookup alone costs one query and delays the 550, so it is information.
