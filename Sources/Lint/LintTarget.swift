@@ -95,7 +95,7 @@ public enum LintTarget {
                 let master = (try? FileLayer.read(masterPath)).map { MasterCf(file: masterPath, bytes: $0) }
                 let mainCf = MainCf(file: mainPath, bytes: mainBytes)
                 var c = PostfixConfigSet(root: root, mainCf: mainCf, masterCf: master,
-                                         version: version ?? mainCf.declaredVersion ?? PostfixVersion(3, 7))
+                                         version: version ?? mainCf.impliedVersion ?? PostfixVersion(3, 7))
                 c.hasMainCf = isMain || fm.fileExists(atPath: mainPath)
                 add(c)
             default:

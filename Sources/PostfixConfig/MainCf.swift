@@ -89,6 +89,18 @@ extension MainCf {
     }
 }
 
+extension MainCf {
+    /// The release this main.cf is written for when no option says it: the declared one, else
+    /// at least its `compatibility_level` when that is above 3.7 (a level names the release
+    /// that introduced it, so `compatibility_level = 3.10` runs on 3.10 or later); nil: unknown.
+    public var impliedVersion: PostfixVersion? {
+        if let declared = declaredVersion { return declared }
+        guard let level = parameters["compatibility_level"].flatMap({ PostfixVersion($0.value) }),
+              PostfixVersion(3, 7) < level else { return nil }
+        return level
+    }
+}
+
 extension StringProtocol {
     func trimmingPrefixSpace() -> SubSequence { drop { $0 == " " || $0 == "\t" } }
 }

@@ -84,7 +84,8 @@ public struct PostfixConfigSet: Sendable {
 
     /// Reads `directory/main.cf` (required) and `directory/master.cf` (optional). File names in
     /// spans are `directory/main.cf` etc., as given.
-    /// `version` nil: the `# gatewayctl: postfix-version=X.Y` comment of main.cf, else 3.7.
+    /// `version` nil: the `# gatewayctl: postfix-version=X.Y` comment of main.cf, else its
+    /// compatibility_level when above 3.7, else 3.7.
     public static func load(directory: String, version: PostfixVersion? = nil) throws -> PostfixConfigSet {
         let mainPath = joinPath(directory, "main.cf")
         let main: [UInt8]
@@ -93,7 +94,7 @@ public struct PostfixConfigSet: Sendable {
         let master = (try? FileLayer.read(masterPath)).map { MasterCf(file: masterPath, bytes: $0) }
         let mainCf = MainCf(file: mainPath, bytes: main)
         return PostfixConfigSet(root: directory, mainCf: mainCf, masterCf: master,
-                                version: version ?? mainCf.declaredVersion ?? PostfixVersion(3, 7))
+                                version: version ?? mainCf.impliedVersion ?? PostfixVersion(3, 7))
     }
 
     /// Syntax findings of main.cf and master.cf.

@@ -22,8 +22,18 @@ struct UnknownParameterRule: PostfixRule {
             .postfix(mainCf: "# gatewayctl: postfix-version=2.8\n↓smtpd_relay_restrictions = reject_unauth_destination\n"),
             .postfix(mainCf: "", [("master.cf", "smtp inet n - y - - smtpd\n  -o ↓smtpd_helo_requird=yes\n")]),
             .postfix(mainCf: "# gatewayctl: postfix-version=3.4\n↓postscreen_dnsbl_allowlist_threshold = -1\n"),
+            // Newer than the knowledge table and than the target (3.7 by default).
+            .postfix(mainCf: "↓smtp_tls_enable_rpk = yes\n"),
         ],
         nonTriggering: [
+            // A Debian 13 (Postfix 3.10) main.cf: parameters of 3.8 to 3.10.
+            .postfix(mainCf: """
+            # gatewayctl: postfix-version=3.10
+            use_srv_lookup = submission
+            tls_ffdhe_auto_groups = ffdhe2048
+            smtp_tls_enable_rpk = yes
+            smtpd_hide_client_session = yes
+            """),
             .postfix(mainCf: """
             mua_client_restrictions = permit_sasl_authenticated, reject
             smtpd_restriction_classes = friends
@@ -59,8 +69,10 @@ struct UnknownParameterRule: PostfixRule {
             for o in s.overrides { names.append((o.name, o.nameSpan)) }
         }
         for (name, span) in names {
-            if PostfixKnowledge.isKnownParameter(name, services: services) {
-                if let since = PostfixKnowledge.parameterIntroduced[name], config.version < since {
+            // A parameter of a release newer than the knowledge table exists from that release.
+            let newer = PostfixKnowledge.newerParameters[name]
+            if newer != nil || PostfixKnowledge.isKnownParameter(name, services: services) {
+                if let since = newer ?? PostfixKnowledge.parameterIntroduced[name], config.version < since {
                     let old = PostfixKnowledge.compatibilityNames.first { $0.value == name }?.key
                     out.add(Self.diagnostic("`\(name)` does not exist in Postfix \(config.version) (it appeared in \(since)); it is ignored",
                                             at: span, fix: old.map { "write `\($0)`, the name \(config.version) knows" }
