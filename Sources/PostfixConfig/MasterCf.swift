@@ -125,6 +125,13 @@ public struct MasterCf: Sendable {
             }
             var nameEnd = eq
             while nameEnd > r.lowerBound, b[nameEnd - 1].isPostfixSpace { nameEnd -= 1 }
+            // `-o =x` or `-o { = x }`: postconf warns `missing attribute name`, master ignores it.
+            guard nameEnd > r.lowerBound else {
+                diagnostics.append(PostfixSyntaxFinding.masterCfFields.diagnostic(
+                    "`-o \(text(r))` has no parameter name", at: line.span(optStart, r.upperBound),
+                    fix: "write the override as `-o name=value`"))
+                continue
+            }
             var vs = eq + 1
             while vs < r.upperBound, b[vs].isPostfixSpace { vs += 1 }
             service.overrides.append(MasterOverride(

@@ -19,6 +19,8 @@ struct MasterCfFieldRule: PostfixRule {
             .postfix(mainCf: "", [("master.cf", "smtp inet n - ↓yes - - smtpd\n")]),
             .postfix(mainCf: "", [("master.cf", "↓smtp inet n - n -\n")]),
             .postfix(mainCf: "", [("master.cf", "smtp ↓tcp n - n - - smtpd\n")]),
+            // postconf: `missing attribute name`.
+            .postfix(mainCf: "", [("master.cf", "smtp inet n - n - - smtpd\n  ↓-o { = x }\n")]),
         ],
         nonTriggering: [
             .postfix(mainCf: "", [("master.cf", "smtp inet n - y - - smtpd\npickup unix n - y 60 1 pickup\nqmgr unix n - n 300? 1 qmgr\n")]),
