@@ -11,4 +11,9 @@ struct EmitContext: Sendable {
         EmittedFile(path: String(path.drop { $0 == "/" }), contents: contents, mode: mode,
                     map: map.map { MapReference(kind: $0, path: path) })
     }
+    /// An emitted file whose contents are produced on demand (see `StreamedContents`).
+    func file(_ path: String, stream: StreamedContents, mode: UInt16 = 0o644, map: MapReference.Kind? = nil) -> EmittedFile {
+        EmittedFile(path: String(path.drop { $0 == "/" }), stream: stream, mode: mode,
+                    map: map.map { MapReference(kind: $0, path: path) })
+    }
 }

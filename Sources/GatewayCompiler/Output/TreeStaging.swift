@@ -57,10 +57,9 @@ extension TreeWriter {
             }
             let (rel, name) = TreeWriter.split(f.path)
             let dir = try directory(rel, create: true)
-            let bytes = Array(f.contents.utf8)
             let needsDB = buildDatabase != nil && f.map?.kind.needsDatabase == true
-            let sourceState = try TreeWriter.state(of: name, in: dir, display: display(f.path), bytes: bytes, mode: f.mode)
-            let tableState = needsDB ? try TreeWriter.tableState(of: name, in: dir, display: display(f.path), source: bytes,
+            let sourceState = try TreeWriter.state(of: f, name: name, in: dir, display: display(f.path))
+            let tableState = needsDB ? try TreeWriter.tableState(of: f, name: name, in: dir, display: display(f.path),
                                                                    options: tableOptions) : .same
             if sourceState == .same && tableState == .same {
                 report.unchanged.append(f.path)
@@ -73,12 +72,14 @@ extension TreeWriter {
             journal.steps.append(.replace(dir: rel, temp: temp, name: name, backup: try backup(name, in: dir, rel)))
             do {
                 let file = try dir.create(temp)
-                try file.writeAll(bytes)
+                try TreeWriter.write(f, to: file, display: display(f.path))
                 try file.setMode(mode_t(f.mode))
                 try file.sync()
                 try file.close()
-            } catch {
+            } catch let error as FileError {
                 throw Failure(TreeWriter.message(FileError(error.kind, "write", display(f.path), code: error.code)))
+            } catch {
+                throw error as? Failure ?? Failure("\(error)")
             }
             report.written.append(f.path)
             guard needsDB, let buildDatabase else { return }

@@ -148,14 +148,13 @@ public enum TreeWriter {
                 if databases, f.map?.kind.needsDatabase == true { out.append((f.path + ".db", .missing)) }
                 continue
             }
-            let bytes = Array(f.contents.utf8)
-            switch (try? state(of: name, in: parent, display: f.path, bytes: bytes, mode: f.mode, strict: false)) ?? .missing {
+            switch (try? state(of: f, name: name, in: parent, display: f.path, strict: false)) ?? .missing {
             case .same: out.append((f.path, .same))
             case .missing: out.append((f.path, .missing))
             case .changed(let old): out.append((f.path, .changed(old: String(decoding: old, as: UTF8.self))))
             }
             if databases, f.map?.kind.needsDatabase == true {
-                switch (try? tableState(of: name, in: parent, display: f.path, source: bytes,
+                switch (try? tableState(of: f, name: name, in: parent, display: f.path,
                                         options: MapOptions(smtputf8: tree.smtputf8), strict: false)) ?? .missing {
                 case .same: out.append((f.path + ".db", .same))
                 case .missing: out.append((f.path + ".db", .missing))

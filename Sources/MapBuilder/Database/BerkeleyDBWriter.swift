@@ -49,7 +49,8 @@ public final class BerkeleyDBWriter: MapWriter {
         db = handle
         if plan.sorted {
             sorter = SortedBatch(hashMask: plan.hashMask, expectedEntries: plan.entries,
-                                 expectedBytes: options.expectedBytes)
+                                 expectedBytes: options.expectedBytes, budget: options.sortBudget,
+                                 scratch: { [file] in try file.openScratch() })
         }
     }
 
@@ -58,7 +59,7 @@ public final class BerkeleyDBWriter: MapWriter {
     public func append(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int) throws {
         try RecordCheck.validate(key: key, value: value, line: line, table: name)
         if sorter != nil {
-            sorter?.add(key: key, value: value, options: options.map, line: line)
+            try sorter?.add(key: key, value: value, options: options.map, line: line)
             return
         }
         let nul = options.map.nul.writesNul
