@@ -30,6 +30,8 @@ public struct MapBuildResult: Sendable {
     public var skipped: Bool
     /// Size of the source in bytes (lets a caller decide whether a progress bar is worth it).
     public var sourceBytes: Int
+    /// Sorted runs spilled to disk because the records outgrew the sort's memory budget.
+    var spilledRuns = 0
 }
 
 /// Building tables from a source file (postmap's job) or from entries already in memory.
@@ -89,8 +91,10 @@ public enum MapBuild {
             progress?(2 * bytes.count, 2 * bytes.count)
             warnings.append(contentsOf: writer.warnings)
             warnings.sort { $0.line < $1.line }
-            return MapBuildResult(name: name, warnings: warnings, count: writer.count, skipped: false,
-                                  sourceBytes: bytes.count)
+            var result = MapBuildResult(name: name, warnings: warnings, count: writer.count, skipped: false,
+                                        sourceBytes: bytes.count)
+            result.spilledRuns = writer.spilledRuns
+            return result
         }
     }
 

@@ -24,6 +24,7 @@ public final class BerkeleyDBWriter: MapWriter {
     private var valueBuffer: [UInt8] = []
     private var sorter: SortedBatch?
     private var finished = false
+    private(set) var spilledRuns = 0
 
     public init(_ name: MapName, options: MapWriteOptions = MapWriteOptions()) throws {
         guard name.type == .hash || name.type == .btree else {
@@ -119,6 +120,7 @@ public final class BerkeleyDBWriter: MapWriter {
         do {
             if let batch = sorter {
                 sorter = nil
+                spilledRuns = batch.runCount
                 try batch.drain(policy: options.map.duplicates, progress: progress) { k, v, line in
                     try put(k, v, line: line)
                 }

@@ -30,6 +30,7 @@ public final class LMDBWriter: MapWriter {
     private var mapBytes = 0
     private var records = 0
     private var finished = false
+    private(set) var spilledRuns = 0
 
     static let recordsPerTransaction = 16_384
     static let pageSize = 4096
@@ -99,6 +100,7 @@ public final class LMDBWriter: MapWriter {
         do {
             if let batch = self.batch {
                 self.batch = nil
+                spilledRuns = batch.runCount
                 try load(batch, into: env, progress: progress)
             }
             self.env = nil

@@ -41,6 +41,8 @@ struct SortedBatch {
     private var spill: SortSpill?
     /// Records added in all (spilled ones included).
     private var total = 0
+    /// Sorted runs written to disk so far (0: everything fit in the budget).
+    var runCount: Int { spill?.runCount ?? 0 }
 
     /// `hashMask`: libdb's `high_mask` for a hash table (nil for btree). `scratch` opens the
     /// file runs spill to, beside the table; `budget` (bytes) is lowered by tests.
