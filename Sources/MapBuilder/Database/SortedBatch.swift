@@ -21,7 +21,7 @@ import Darwin
 /// order either way (bucket, key bytes, arrival), so the table is byte for byte the same.
 struct SortedBatch {
     /// Bytes of arena and index held before a run is written out.
-    static let defaultBudget = 64 << 20
+    static let defaultBudget = 16 << 20
     private struct Record {
         var keyOffset: Int
         var sortKey: UInt64
@@ -51,8 +51,13 @@ struct SortedBatch {
         self.hashMask = hashMask
         self.budget = max(budget, 1)
         self.scratch = scratch
-        records.reserveCapacity(min(max(expectedEntries, 0), budget / MemoryLayout<Record>.stride / 2))
-        arena.reserveCapacity(min(max(expectedBytes, 0), budget / 2))
+        // Sized so that neither array has to grow (a copy, twice the pages) before the budget
+        // is reached: the budget split between index and arena by the average record.
+        let entries = max(expectedEntries, 0), bytes = max(expectedBytes, 0)
+        let average = entries > 0 ? max(bytes / entries, 8) : 32
+        let perRun = self.budget / (MemoryLayout<Record>.stride + average) + self.budget / (MemoryLayout<Record>.stride + average) / 8
+        records.reserveCapacity(min(entries, perRun))
+        arena.reserveCapacity(min(bytes + bytes / 8, perRun * (average + 2)))
     }
 
     /// Appends one record; the key is folded (or copied) straight into the arena.
@@ -139,10 +144,13 @@ struct SortedBatch {
             spill = SortSpill(fd: fd, path: path)
         }
         guard let spill else { return }
-        let arena = self.arena
+        // Moved out, not copied, so its buffer stays uniquely referenced and is reused below.
+        var arena = self.arena
+        self.arena = []
+        var recs: [Record] = []
         try arena.withUnsafeBufferPointer { a in
             guard let base = a.baseAddress else { return }
-            let recs = sortedRecords(base)
+            recs = sortedRecords(base)
             spill.beginRun()
             for rec in recs {
                 let key = UnsafeBufferPointer(start: base + rec.keyOffset, count: Int(rec.keyLength))
@@ -152,8 +160,11 @@ struct SortedBatch {
             }
             try spill.endRun()
         }
-        self.arena.removeAll(keepingCapacity: true)
-        records.removeAll(keepingCapacity: true)
+        // The same buffers serve the next run (uniquely referenced again: no copy).
+        recs.removeAll(keepingCapacity: true)
+        records = recs
+        arena.removeAll(keepingCapacity: true)
+        self.arena = arena
         commonPrefix = 0
         firstKey = []
     }
