@@ -37,6 +37,25 @@ final class SpilledSortTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") || $0.hasPrefix("__db") }, [])
     }
 
+    /// Both ways of opening the scratch file leave no name in the directory, and the file is
+    /// usable (written, read back) until it is closed.
+    func testScratchFileLeavesNothingBehind() throws {
+        let dir = try TestSupport.makeTempDir("scratch")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try AtomicFile(target: dir.appendingPathComponent("t.db").path)
+        for anonymous in [true, false] {
+            let (fd, path) = try file.openScratch(anonymous: anonymous)
+            defer { close(fd) }
+            XCTAssertTrue(path.hasSuffix("-sort"), path)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "anonymous: \(anonymous)")
+            let bytes: [UInt8] = Array("run".utf8)
+            XCTAssertEqual(bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, 3, 0) }, 3)
+            var back = [UInt8](repeating: 0, count: 3)
+            XCTAssertEqual(back.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 3, 0) }, 3)
+            XCTAssertEqual(back, bytes)
+        }
+    }
+
     /// The streaming XXH64 equals the one-shot hash however the bytes are cut.
     func testStreamingHashEqualsOneShot() {
         var rng = SystemRandomNumberGenerator()

@@ -98,10 +98,11 @@ struct AtomicFile {
     /// opened O_TMPFILE, so it never has a name and vanishes with the process whatever happens;
     /// where the file system lacks O_TMPFILE, created under the temp's name plus `-sort` (the
     /// pattern leftovers are swept by) and unlinked at once. Stays inside the target's directory.
-    func openScratch() throws -> (Int32, String) {
+    /// `anonymous: false` takes the fallback (tests).
+    func openScratch(anonymous: Bool = true) throws -> (Int32, String) {
         #if os(Linux)
         // O_TMPFILE is a compound macro Swift does not import: __O_TMPFILE | O_DIRECTORY.
-        let fd = openat(directory.fd, ".", 0o20_000_000 | O_DIRECTORY | O_RDWR | O_CLOEXEC, 0o600)
+        let fd = anonymous ? openat(directory.fd, ".", 0o20_000_000 | O_DIRECTORY | O_RDWR | O_CLOEXEC, 0o600) : -1
         if fd >= 0 { return (fd, temp + "-sort") }
         #endif
         let name = tempName + "-sort"

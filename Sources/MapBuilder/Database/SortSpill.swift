@@ -15,7 +15,6 @@ final class SortSpill {
     private var runs: [Range<Int>] = []
     private var size = 0
     private var buffer: [UInt8] = []
-    private static let header = 16
 
     /// `fd`: an open, empty, read-write scratch file, closed by this spill.
     init(fd: Int32, path: String) {
@@ -33,9 +32,10 @@ final class SortSpill {
     func beginRun() { runStart = size + buffer.count }
 
     func append(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int32, bucket: UInt32) throws {
-        for word in [UInt32(key.count), UInt32(value.count), UInt32(bitPattern: line), bucket] {
-            withUnsafeBytes(of: word.littleEndian) { buffer.append(contentsOf: $0) }
-        }
+        // A homogeneous tuple is laid out contiguously: one append, no array per record.
+        let header = (UInt32(key.count).littleEndian, UInt32(value.count).littleEndian,
+                      UInt32(bitPattern: line).littleEndian, bucket.littleEndian)
+        withUnsafeBytes(of: header) { buffer.append(contentsOf: $0) }
         buffer.append(contentsOf: key)
         buffer.append(contentsOf: value)
         if buffer.count >= 1 << 20 { try flush() }
