@@ -15,6 +15,7 @@ final class SortSpill {
     private var runs: [Range<Int>] = []
     private var size = 0
     private var buffer: [UInt8] = []
+    private var runStart = 0
 
     /// `fd`: an open, empty, read-write scratch file, closed by this spill.
     init(fd: Int32, path: String) {
@@ -26,8 +27,6 @@ final class SortSpill {
     deinit { close(fd) }
 
     var runCount: Int { runs.count }
-
-    private var runStart = 0
 
     func beginRun() { runStart = size + buffer.count }
 

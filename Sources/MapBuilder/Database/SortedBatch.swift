@@ -55,7 +55,7 @@ struct SortedBatch {
         // is reached: the budget split between index and arena by the average record.
         let entries = max(expectedEntries, 0), bytes = max(expectedBytes, 0)
         let average = entries > 0 ? max(bytes / entries, 8) : 32
-        let perRun = self.budget / (MemoryLayout<Record>.stride + average) + self.budget / (MemoryLayout<Record>.stride + average) / 8
+        let perRun = self.budget / (MemoryLayout<Record>.stride + average) * 9 / 8
         records.reserveCapacity(min(entries, perRun))
         arena.reserveCapacity(min(bytes + bytes / 8, perRun * (average + 2)))
     }
