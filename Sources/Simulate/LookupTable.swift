@@ -83,7 +83,7 @@ final class FileTableProvider: TableProvider, @unchecked Sendable {
         let type = reference[..<colon].lowercased()
         let path = String(reference[reference.index(after: colon)...])
         switch type {
-        case "hash", "btree":
+        case "hash", "btree", "lmdb", "cdb":
             if let stream = streams[path] {
                 let streamed = StreamedTableLookup(stream, options: options)
                 return LookupTable(name: reference, kind: .fixed) { streamed.lookup($0) }

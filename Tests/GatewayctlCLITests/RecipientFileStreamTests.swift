@@ -54,22 +54,32 @@ final class RecipientFileStreamTests: XCTestCase {
     /// The streamed source, its table built with a sort budget far below its size (spilled to a
     /// scratch file beside the table), against postmap on the very source the build wrote.
     func testSpilledRelayRecipientsTableEqualsPostmaps() throws {
+        try spilledRelayRecipients(type: .hash)
+    }
+
+    /// The same with `table-type = lmdb` (postfix-lmdb), whose writer sorts in lmdb's key order.
+    func testSpilledLMDBRelayRecipientsTableEqualsPostmaps() throws {
+        try spilledRelayRecipients(type: .lmdb)
+    }
+
+    private func spilledRelayRecipients(type: MapType) throws {
         let postmap = try TestSupport.requireTool("postmap", package: "postfix")
         let dir = try TestSupport.makeTempDir("rcpt-spill")
         defer { try? FileManager.default.removeItem(at: dir) }
         let users = dir.appendingPathComponent("users.txt")
         try writeRecipients(users)
         let conf = try seedConf(file: users, in: dir)
-        let compilation = Compilation.compile(path: conf.path, overrides: ["gateway.platform=debian", "gateway.postfix=3.7"])
+        let compilation = Compilation.compile(path: conf.path, overrides: ["gateway.platform=debian", "gateway.postfix=3.7",
+                                                                         "gateway.table-type=\(type.rawValue)"])
         let tree = try XCTUnwrap(compilation.tree, "\(compilation.diagnostics)")
         let relay = try XCTUnwrap(tree.file("etc/postfix/relay_recipients"))
         let stream = try XCTUnwrap(relay.stream, "a recipients file must be streamed, not held")
 
         let spilled = SpilledRuns()
-        let builder: TreeWriter.DatabaseBuilder = { source in
+        let builder: TreeWriter.DatabaseBuilder = { source, type in
             var options = MapBuildOptions(map: MapOptions(smtputf8: tree.smtputf8), force: true)
             options.sortBudget = 32 << 10
-            let result = try MapBuild.build(MapName(type: .hash, path: source), options: options)
+            let result = try MapBuild.build(MapName(type: type, path: source), options: options)
             if source.hasSuffix("relay_recipients.gatewayctl-\(getpid())-new") { spilled.add(result.spilledRuns) }
             return result.warnings.map { (line: $0.line, message: $0.message) }
         }
@@ -90,10 +100,10 @@ final class RecipientFileStreamTests: XCTestCase {
         let theirs = dir.appendingPathComponent("theirs")
         try FileManager.default.createDirectory(at: theirs, withIntermediateDirectories: true)
         try bytes.write(to: theirs.appendingPathComponent("relay_recipients"))
-        let built = try TestSupport.run(postmap, ["-c", postmapConf.path, "hash:\(theirs.path)/relay_recipients"])
+        let built = try TestSupport.run(postmap, ["-c", postmapConf.path, "\(type.rawValue):\(theirs.path)/relay_recipients"])
         XCTAssertEqual(built.status, 0, built.stderr)
         func dump(_ source: String) throws -> Set<Substring> {
-            let r = try TestSupport.run(postmap, ["-c", postmapConf.path, "-s", "hash:" + source])
+            let r = try TestSupport.run(postmap, ["-c", postmapConf.path, "-s", "\(type.rawValue):" + source])
             XCTAssertEqual(r.status, 0, r.stderr)
             return Set(r.stdout.split(separator: "\n"))
         }
@@ -108,7 +118,7 @@ final class RecipientFileStreamTests: XCTestCase {
         XCTAssertEqual(ourWarnings, theirWarnings)
 
         // Unchanged on the next build (compared a chunk at a time, fingerprint from the stream).
-        XCTAssertTrue(try TreeWriter.write(tree, to: out.path, buildDatabase: builder).unchanged.contains("etc/postfix/relay_recipients.db"))
+        XCTAssertTrue(try TreeWriter.write(tree, to: out.path, buildDatabase: builder).unchanged.contains("etc/postfix/relay_recipients" + type.databaseSuffix))
         XCTAssertTrue(TreeWriter.status(of: tree, in: out.path).allSatisfy { $0.status == .same })
     }
 

@@ -24,9 +24,9 @@ enum RelayRecipientsEmitter {
             do { contents = try StreamedContents(produce) } catch {
                 throw error as? EmitError ?? EmitError("cannot read recipient file `\(path)`", at: "recipients.file")
             }
-            return ctx.file(ctx.paths.postfix(MapFiles.relayRecipients), stream: contents, map: .hash)
+            return ctx.table(ctx.paths.postfix(MapFiles.relayRecipients), stream: contents)
         }
-        return ctx.file(ctx.paths.postfix(MapFiles.relayRecipients), out, map: .hash)
+        return ctx.table(ctx.paths.postfix(MapFiles.relayRecipients), out)
     }
 
     /// Produces `banner` then `address OK` per line of the file, in chunks that end at line

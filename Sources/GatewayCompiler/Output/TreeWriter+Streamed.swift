@@ -51,15 +51,17 @@ extension TreeWriter {
     }
 
     /// `tableState(of:)` for a streamed source: the expected fingerprint from the stream's hash.
-    static func tableState(of name: String, in dir: Directory, display: String, stream: StreamedContents,
+    static func tableState(of name: String, type: MapType, in dir: Directory, display: String, stream: StreamedContents,
                            options: MapOptions = MapOptions(), strict: Bool = true) throws(Failure) -> FileState {
-        guard let st = dir.info(name + ".db") else { return .missing }
+        let table = name + type.databaseSuffix
+        guard let st = dir.info(table) else { return .missing }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             if !strict { return .missing }
-            throw Failure(message(FileError((st.st_mode & S_IFMT) == S_IFLNK ? .symlink : .notRegularFile, "write", display + ".db")))
+            throw Failure(message(FileError((st.st_mode & S_IFMT) == S_IFLNK ? .symlink : .notRegularFile, "write",
+                                            display + type.databaseSuffix)))
         }
-        let expected = MapBuild.fingerprint(xxh64: stream.xxh64, size: stream.size, type: .hash, options: options)
-        return dir.attribute(MapBuild.fingerprintAttribute, of: name + ".db") == Array(expected.utf8) ? .same : .changed(old: [])
+        let expected = MapBuild.fingerprint(xxh64: stream.xxh64, size: stream.size, type: type, options: options)
+        return dir.attribute(MapBuild.fingerprintAttribute, of: table) == Array(expected.utf8) ? .same : .changed(old: [])
     }
 
     /// The file's state whichever way it holds its contents.
@@ -70,10 +72,13 @@ extension TreeWriter {
     }
 
     /// Its table's state whichever way the source holds its contents.
-    static func tableState(of f: EmittedFile, name: String, in dir: Directory, display: String, options: MapOptions,
-                           strict: Bool = true) throws(Failure) -> FileState {
-        if let stream = f.stream { return try tableState(of: name, in: dir, display: display, stream: stream, options: options, strict: strict) }
-        return try tableState(of: name, in: dir, display: display, source: Array(f.contents.utf8), options: options, strict: strict)
+    static func tableState(of f: EmittedFile, type: MapType, name: String, in dir: Directory, display: String,
+                           options: MapOptions, strict: Bool = true) throws(Failure) -> FileState {
+        if let stream = f.stream {
+            return try tableState(of: name, type: type, in: dir, display: display, stream: stream, options: options, strict: strict)
+        }
+        return try tableState(of: name, type: type, in: dir, display: display, source: Array(f.contents.utf8),
+                              options: options, strict: strict)
     }
 
     /// Writes the file's contents to `file` (a chunk at a time when streamed).
