@@ -4,11 +4,13 @@
 # time, CPU time, the ratio and peak memory of each (/usr/bin/time -v). Both tables must dump
 # the same (cdb, which postmap cannot dump: both files must be equal byte for byte).
 # Usage: bench/maps.sh [ENTRIES [TYPE...]]   (output and scratch files in bench/out/, gitignored)
+# MAPS_FLAGS="-w" (or -r, ...) passes postmap flags to both tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 entries=${1:-1000000}
 shift || true
 types=("$@")
+read -r -a flags <<< "${MAPS_FLAGS:-}"
 [ ${#types[@]} -gt 0 ] || types=(hash btree lmdb cdb)
 out=bench/out/maps
 mkdir -p "$out/postfix"
@@ -49,8 +51,8 @@ for type in "${types[@]}"; do
   suffix=.$type; case $type in hash|btree) suffix=.db ;; esac
   cp "$src" "$out/pm.src"; cp "$src" "$out/gw.src"
   rm -f "$out"/pm.src.* "$out"/gw.src.*
-  read -r pw pc pr < <(measure postmap -c "$out/postfix" "$type:$out/pm.src")
-  read -r gw_w gc gr < <(measure "$gw" map build --force "$type:$out/gw.src")
+  read -r pw pc pr < <(measure postmap -c "$out/postfix" ${flags[@]+"${flags[@]}"} "$type:$out/pm.src")
+  read -r gw_w gc gr < <(measure "$gw" map build --force ${flags[@]+"${flags[@]}"} "$type:$out/gw.src")
   awk -v t="$type" -v pw="$pw" -v pc="$pc" -v pr="$pr" -v gw="$gw_w" -v gc="$gc" -v gr="$gr" 'BEGIN {
     printf "%-6s %-10s %9.2f %9.2f %10.1f\n", t, "postmap", pw, pc, pr / 1024
     printf "%-6s %-10s %9.2f %9.2f %10.1f\n", t, "gatewayctl", gw, gc, gr / 1024

@@ -15,9 +15,12 @@ import Darwin
 /// - `-r` (CDB_PUT_REPLACE): earlier records of a key are removed, so each key is stored once,
 ///   where its last record came.
 ///
-/// postmap's tinycdb looks every key up in its in-memory index before adding it (a scan of
-/// one of 256 lists); here the records are collected and duplicates found with one hash table,
-/// then handed to `cdb_make_add` in the order postmap would have left them.
+/// `-w` hands each record to `cdb_make_add` as it comes (tinycdb writes the data straight to
+/// the file and keeps 8 bytes of index per record). The other two modes need to know a key's
+/// earlier records (postmap's tinycdb scans one of 256 in-memory lists per record): they go
+/// through `CDBRecords`, a scratch file and a compact key index, and are handed to
+/// `cdb_make_add` at commit in the order postmap would have left them. Memory stays bounded by
+/// the record count, not the table's bytes.
 public final class CDBWriter: MapWriter {
     public let name: MapName
     public private(set) var warnings: [MapWarning] = []
@@ -27,7 +30,9 @@ public final class CDBWriter: MapWriter {
     private let file: AtomicFile
     private var fd: Int32 = -1
     private let maker: UnsafeMutablePointer<cdb_make>
-    private var records = CDBRecords()
+    /// nil for `-w`, which needs no lookup.
+    private var records: CDBRecords?
+    private var folded: [UInt8] = []
     private var finished = false
 
     public init(_ name: MapName, options: MapWriteOptions = MapWriteOptions()) throws {
@@ -45,7 +50,12 @@ public final class CDBWriter: MapWriter {
         if cdb_make_start(maker, fd) != 0 {
             throw SystemError.io(errno, "start", file.temp)
         }
-        records.reserve(entries: options.expectedEntries, bytes: options.expectedBytes)
+        let policy = options.map.duplicates
+        if policy != .ignore {
+            let (scratch, path) = try file.openScratch()
+            records = CDBRecords(fd: scratch, path: path, replace: policy == .replace,
+                                 expectedEntries: options.expectedEntries, flushAt: options.sortBudget / 16)
+        }
     }
 
     deinit {
@@ -56,7 +66,33 @@ public final class CDBWriter: MapWriter {
     public func append(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int) throws {
         try RecordCheck.validate(key: key, value: value, line: line, table: name)
         guard !finished else { throw MapError(.database, "\(name.databasePath): writer already closed") }
-        records.add(key: key, value: value, options: recordOptions, line: line)
+        // The key as stored: folded, NUL added with -N's rule (the value gets its NUL below).
+        folded.removeAll(keepingCapacity: true)
+        if recordOptions.foldCase {
+            KeyFolding.fold(key, smtputf8: recordOptions.smtputf8, appendingTo: &folded)
+        } else {
+            folded.append(contentsOf: key)
+        }
+        let nul = recordOptions.nul.writesNul
+        if nul { folded.append(0) }
+        let keyLength = folded.count
+        folded.append(contentsOf: value)
+        if nul { folded.append(0) }
+        try folded.withUnsafeBufferPointer { b in
+            let k = UnsafeBufferPointer(rebasing: b[0..<keyLength]), v = UnsafeBufferPointer(rebasing: b[keyLength...])
+            guard records != nil else { return try add(k, v) }
+            if try !records!.add(key: k, value: v, line: line) {
+                let source = options.sourceFile ?? name.path
+                warnings.append(DuplicateWarning.make(k, line: line, source: source, table: MapType.cdb.duplicateWarningName(name.path)))
+            }
+        }
+    }
+
+    private func add(_ k: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<UInt8>) throws {
+        if cdb_make_add(maker, k.baseAddress, UInt32(k.count), v.baseAddress, UInt32(v.count)) != 0 {
+            throw writeError(errno)
+        }
+        count += 1
     }
 
     public func commit() throws { try commit(fingerprint: nil, progress: nil) }
@@ -64,19 +100,8 @@ public final class CDBWriter: MapWriter {
     func commit(fingerprint: String?, progress: ((Double) -> Void)?) throws {
         guard !finished else { throw MapError(.database, "\(name.databasePath): writer already closed") }
         do {
-            let source = options.sourceFile ?? name.path
-            try records.emit(policy: options.map.duplicates, progress: progress,
-                             duplicate: { key, line in
-                                 warnings.append(DuplicateWarning.make(key, line: line, source: source, table: MapType.cdb.duplicateWarningName(name.path)))
-                             },
-                             record: { k, v in
-                                 if cdb_make_add(maker, k.baseAddress, UInt32(k.count), v.baseAddress, UInt32(v.count)) != 0 {
-                                     throw self.writeError(errno)
-                                 }
-                                 count += 1
-                             })
-            records = CDBRecords()
-            warnings.sort { $0.line < $1.line }
+            try records?.emit(progress: progress) { k, v in try add(k, v) }
+            records = nil
             if cdb_make_finish(maker) != 0 { throw writeError(errno) }
             let code = close(fd) == 0 ? 0 : errno
             fd = -1
@@ -102,7 +127,7 @@ public final class CDBWriter: MapWriter {
     public func abort() {
         if finished { return }
         finished = true
-        records = CDBRecords()
+        records = nil
         if fd >= 0 { close(fd) }
         fd = -1
         file.discard()

@@ -11,17 +11,21 @@ import Darwin
 /// the source, so equal keys in two runs come out in run order, which is arrival order.
 final class SortSpill {
     private let fd: Int32
-    private let path: String
+    let path: String
     private var runs: [Range<Int>] = []
     private var size = 0
     private var buffer: [UInt8] = []
     private var runStart = 0
+    private let flushAt: Int
+    private var readBack: [UInt8] = []
 
-    /// `fd`: an open, empty, read-write scratch file, closed by this spill.
-    init(fd: Int32, path: String) {
+    /// `fd`: an open, empty, read-write scratch file, closed by this spill. `flushAt`: bytes
+    /// buffered before a write (tests lower it so records sit on both sides of the boundary).
+    init(fd: Int32, path: String, flushAt: Int = 1 << 20) {
         self.fd = fd
         self.path = path
-        buffer.reserveCapacity(1 << 20)
+        self.flushAt = max(flushAt, 1)
+        buffer.reserveCapacity(min(self.flushAt, 1 << 20))
     }
 
     deinit { close(fd) }
@@ -37,7 +41,57 @@ final class SortSpill {
         withUnsafeBytes(of: header) { buffer.append(contentsOf: $0) }
         buffer.append(contentsOf: key)
         buffer.append(contentsOf: value)
-        if buffer.count >= 1 << 20 { try flush() }
+        if buffer.count >= flushAt { try flush() }
+    }
+
+    /// Where the next appended record starts (its position for `keyEquals` and `setBucket`).
+    var position: Int { size + buffer.count }
+
+    /// Whether the record at `position` has the key `key`. A flush always ends after a whole
+    /// record, so a record is either all in the file or all in the buffer.
+    func keyEquals(at position: Int, _ key: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        if position >= size {
+            return buffer.withUnsafeBufferPointer { b in
+                let p = UnsafeRawPointer(b.baseAddress! + (position - size))
+                guard Int(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))) == key.count else { return false }
+                return key.isEmpty || memcmp(p + 16, key.baseAddress!, key.count) == 0
+            }
+        }
+        if readBack.count < 16 + key.count { readBack = [UInt8](repeating: 0, count: max(16 + key.count, 256)) }
+        try readFile(at: position, count: 4)
+        let length = readBack.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        guard length == key.count else { return false }
+        if key.isEmpty { return true }
+        try readFile(at: position + 16, count: key.count)
+        return readBack.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) } == 0
+    }
+
+    /// Rewrites the bucket word of the record at `position` (a flag the reader of the run sees).
+    func setBucket(at position: Int, _ bucket: UInt32) throws {
+        var word = bucket.littleEndian
+        if position >= size {
+            buffer.withUnsafeMutableBytes { $0.storeBytes(of: word, toByteOffset: position - size + 12, as: UInt32.self) }
+            return
+        }
+        while true {
+            let n = pwrite(fd, &word, 4, off_t(position + 12))
+            if n == 4 { return }
+            if n < 0 && errno == EINTR { continue }
+            throw n < 0 ? SystemError.io(errno, "write", path) : MapError(.io, "write \(path): short write")
+        }
+    }
+
+    private func readFile(at offset: Int, count: Int) throws {
+        var done = 0
+        while done < count {
+            let n = readBack.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError.io(errno, "read", path)
+            }
+            if n == 0 { throw MapError(.io, "read \(path): scratch file truncated") }
+            done += n
+        }
     }
 
     func endRun() throws {
