@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import FileLayer
 import MapBuilder
 import Diagnostics
 
@@ -178,7 +179,7 @@ extension AccessTable {
 public final class AccessTableCache: @unchecked Sendable {
     private var tables: [String: AccessTable] = [:]
     private var derived: [String: any Sendable] = [:]
-    private let lock = NSLock()
+    private let lock = ThreadLock()
 
     /// A value derived from the configuration, computed once per run under `key`. The layer
     /// that computes it owns its type; this cache does not know it.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ConfigModel
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
 import ArgumentParser
 import FileLayer
 import ConfigModel
-import Foundation
+import FoundationEssentials
 import Diagnostics
 import Simulate
 import Lint

@@ -90,7 +90,7 @@ extension TreeWriter {
                     report.warnings.append("\(display(f.path)):\(w.line): \(w.message)")
                 }
             } catch {
-                let text = "\(error)".replacingOccurrences(of: dir.procPath + "/" + temp, with: display(f.path))
+                let text = "\(error)".replacing(dir.procPath + "/" + temp, with: display(f.path))
                 throw Failure("cannot build `\(display(f.path)).db`: \(text)")
             }
             report.written.append(f.path + ".db")

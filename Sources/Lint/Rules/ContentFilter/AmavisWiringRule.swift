@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Diagnostics
 import PostfixConfig
 
@@ -146,8 +146,8 @@ struct AmavisSettings {
     init?(_ config: PostfixConfigSet) {
         guard let path = config.companion("amavis") else { return nil }
         var files = [path]
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        var isDir = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir {
             files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
                 .filter { !$0.hasPrefix(".") }
                 .map { PostfixConfigSet.joinPath(path, $0) }
@@ -160,8 +160,8 @@ struct AmavisSettings {
             for (n, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let t = line.drop { $0 == " " || $0 == "\t" }
                 guard t.hasPrefix("$"), let eq = t.firstIndex(of: "="), let semi = t.firstIndex(of: ";"), eq < semi else { continue }
-                let name = t[t.index(after: t.startIndex)..<eq].trimmingCharacters(in: .whitespaces)
-                var value = t[t.index(after: eq)..<semi].trimmingCharacters(in: .whitespaces)
+                let name = t[t.index(after: t.startIndex)..<eq].trimmingBlanks()
+                var value = t[t.index(after: eq)..<semi].trimmingBlanks()
                 if value.hasPrefix("'") || value.hasPrefix("\"") { value = String(value.dropFirst().dropLast()) }
                 values[name] = value
                 spans[name] = SourceSpan(file: f, line: n + 1, column: line.count - t.count + 1)
