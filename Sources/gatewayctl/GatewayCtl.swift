@@ -29,16 +29,22 @@ struct GatewayCtl: ParsableCommand {
     /// Set while the arguments are parsed when none of them can ask for shell completion.
     nonisolated(unsafe) private static var parsingWithoutCompletionRequest = false
 
-    /// ParsableCommand.main, with the completion look-up only when an argument mentions it.
+    /// ParsableCommand.main, with two shortcuts: the everyday shapes of `check` and `simulate`
+    /// are read without ArgumentParser (`FastArguments`), and its completion look-up runs only
+    /// when an argument mentions completion.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         var command: ParsableCommand
-        do {
-            parsingWithoutCompletionRequest = !arguments.contains { $0.contains("completion") }
-            defer { parsingWithoutCompletionRequest = false }
-            command = try parseAsRoot(arguments)
-        } catch {
-            exit(withError: error)
+        if let fast = FastArguments.parse(arguments) {
+            command = fast
+        } else {
+            do {
+                parsingWithoutCompletionRequest = !arguments.contains { $0.contains("completion") }
+                defer { parsingWithoutCompletionRequest = false }
+                command = try parseAsRoot(arguments)
+            } catch {
+                exit(withError: error)
+            }
         }
         do {
             try command.run()

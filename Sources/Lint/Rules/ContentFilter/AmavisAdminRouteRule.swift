@@ -29,7 +29,7 @@ struct AmavisAdminRouteRule: PostfixRule {
         ])
 
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
-        guard let amavis = AmavisSettings(config) else { return [] }
+        guard let amavis = AmavisSettings.of(config) else { return [] }
         // Debian: a file after 20-debian_defaults sets $mydomain but none sets $virus_admin.
         let adminAfterDefaults = amavis.spans["virus_admin"].map { Self.afterDefaults($0.file) } ?? false
         if amavis.isDebianConfD, let domainSpan = amavis.spans["mydomain"], Self.afterDefaults(domainSpan.file), !adminAfterDefaults {

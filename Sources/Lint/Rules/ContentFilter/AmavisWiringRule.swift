@@ -64,7 +64,7 @@ struct AmavisWiringRule: PostfixRule {
         // `$forward_method` (default smtp:[127.0.0.1]:10025), else the filter's port + 1 (the
         // amavis convention). Any other smtpd, e.g. a public alternate port such as 2525 or
         // Proxmox's internal 26, is not one: clearing content_filter there lets mail bypass scanning.
-        let amavis = AmavisSettings(config)
+        let amavis = AmavisSettings.of(config)
         // A filter port that is itself one of master.cf's smtpd listeners is GW5004's finding
         // (nothing is scanned); the return path then means nothing.
         let filterPort = nexthop.split(separator: ":").last.flatMap { Int($0) }
@@ -131,7 +131,7 @@ extension AmavisWiringRule {
 }
 
 /// `$name = value;` assignments from amavis's Perl configuration (a file or a conf.d dir).
-struct AmavisSettings {
+struct AmavisSettings: Sendable {
     var values: [String: String] = [:]
     /// Where each value was (last) set: the name's `$` in its file.
     var spans: [String: SourceSpan] = [:]
@@ -143,7 +143,13 @@ struct AmavisSettings {
     /// snippets (01-debian ... 20-debian_defaults) run before the admin's 50-user.
     var isDebianConfD = false
 
-    init?(_ config: PostfixConfigSet) {
+    /// The settings of `config`'s amavis companion, read once per run: five rules ask.
+    static func of(_ config: PostfixConfigSet) -> AmavisSettings? {
+        guard let path = config.companion("amavis") else { return nil }
+        return config.tables.derived("amavis-settings\u{0}" + path) { AmavisSettings(config) }
+    }
+
+    private init?(_ config: PostfixConfigSet) {
         guard let path = config.companion("amavis") else { return nil }
         var files = [path]
         var isDir = false

@@ -33,7 +33,7 @@ struct ScannerGroupRule: PostfixRule {
 
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let groupFile = config.companion("group"), let bytes = config.readFile(groupFile),
-              let amavis = AmavisSettings(config), let clamd = config.clamConf("clamd.conf") else { return [] }
+              let amavis = AmavisSettings.of(config), let clamd = config.clamConf("clamd.conf") else { return [] }
         let group = amavis.value("daemon_group") ?? (amavis.isDebianConfD ? "amavis" : "vscan")
         let user = clamd.value("User") ?? "clamav"
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
