@@ -2,28 +2,7 @@
 /// (`KnowledgeParameters.swift`, generated), restrictions (`KnowledgeRestrictions.swift`).
 public enum PostfixKnowledge {
     /// Built-in defaults of Postfix 3.7 by name (the generated table).
-    static let parameterDefaults: [String: String] = {
-        // Byte-level: this runs on every start of `check` and `lint`, and the generic
-        // `firstRange(of:)` made it a third of a seed check's instructions.
-        var out: [String: String] = [:]
-        out.reserveCapacity(1024)
-        let bytes = Array(parameterDefaultsText.utf8)
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-            // `name = value` or `name =`; names never hold `=` or spaces.
-            var eq = start
-            while eq < end, bytes[eq] != UInt8(ascii: "=") { eq += 1 }
-            if eq < end, eq > start, bytes[eq - 1] == UInt8(ascii: " ") {
-                let valueStart = eq + 1 < end && bytes[eq + 1] == UInt8(ascii: " ") ? eq + 2 : eq + 1
-                out[String(decoding: bytes[start..<(eq - 1)], as: UTF8.self)] =
-                    String(decoding: bytes[valueStart..<end], as: UTF8.self)
-            }
-            start = end + 1
-        }
-        return out
-    }()
+    static let parameterDefaults = ParameterDefaults(parameterDefaultsText)
 
     /// Parameters that appeared after 2.0, by the release that introduced them (postconf(5)),
     /// for the ones a gateway is likely to use. Names absent here are treated as always present.
@@ -143,5 +122,5 @@ public enum PostfixKnowledge {
         return false
     }
 
-    public static var parameterNames: Dictionary<String, String>.Keys { parameterDefaults.keys }
+    public static var parameterNames: [String] { parameterDefaults.names }
 }

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct GatewayCtl: ParsableCommand {
@@ -48,6 +51,10 @@ struct GatewayCtl: ParsableCommand {
         }
         do {
             try command.run()
+        } catch let status as ExitCode {
+            // What exit(withError:) does with an ExitCode (no message), without the help
+            // screen it lays out first (3M instructions, on every `check`).
+            Glibc.exit(status.rawValue)
         } catch {
             exit(withError: error)
         }
