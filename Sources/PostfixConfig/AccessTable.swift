@@ -185,7 +185,8 @@ public final class AccessTableCache: @unchecked Sendable {
     /// that computes it owns its type; this cache does not know it.
     public func derived<T: Sendable>(_ key: String, _ make: () -> T) -> T {
         lock.lock()
-        if let a = derived[key] as? T { lock.unlock(); return a }
+        // Unwrapped before the cast: a missing entry cast to an optional `T` would succeed as nil.
+        if let entry = derived[key], let a = entry as? T { lock.unlock(); return a }
         lock.unlock()
         let a = make()
         lock.lock()
