@@ -45,6 +45,15 @@ struct ParameterDefaults: Sequence {
                           String(decoding: bytes[$0.value], as: UTF8.self)) }.makeIterator()
     }
 
+    /// Each line's name and value bytes (the value's indices start at 0), without a String.
+    func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { b in
+            for line in lines {
+                body(UnsafeBufferPointer(rebasing: b[line.name]), UnsafeBufferPointer(rebasing: b[line.value]))
+            }
+        }
+    }
+
     private func index(of name: String) -> Int? {
         var name = name
         return name.withUTF8 { key in

@@ -52,24 +52,21 @@ public enum PostfixKnowledge {
             (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
                 || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_")
         }
-        for (name, value) in parameterDefaults {
-            var value = value
-            value.withUTF8 { v in
-                var i = 0
-                while i + 1 < v.count {
-                    guard v[i] == UInt8(ascii: "$"), v[i + 1] == UInt8(ascii: "{") else { i += 1; continue }
-                    var end = i + 2
-                    while end < v.count, isNameByte(v[end]) { end += 1 }
-                    let old = v[(i + 2)..<end]
-                    // `${old?{$old}:...}`: the new name's default honours the old name.
-                    let tail = v[end...]
-                    if !old.isEmpty, tail.count >= old.count + 4, tail.starts(with: "?{$".utf8),
-                       tail.dropFirst(3).starts(with: old), tail[end + 3 + old.count] == UInt8(ascii: "}") {
-                        let oldName = String(decoding: old, as: UTF8.self)
-                        if parameterDefaults[oldName] == nil { out[oldName] = name }
-                    }
-                    i += 2
+        parameterDefaults.forEachLine { name, v in
+            var i = 0
+            while i + 1 < v.count {
+                guard v[i] == UInt8(ascii: "$"), v[i + 1] == UInt8(ascii: "{") else { i += 1; continue }
+                var end = i + 2
+                while end < v.count, isNameByte(v[end]) { end += 1 }
+                let old = v[(i + 2)..<end]
+                // `${old?{$old}:...}`: the new name's default honours the old name.
+                let tail = v[end...]
+                if !old.isEmpty, tail.count >= old.count + 4, tail.starts(with: "?{$".utf8),
+                   tail.dropFirst(3).starts(with: old), tail[end + 3 + old.count] == UInt8(ascii: "}") {
+                    let oldName = String(decoding: old, as: UTF8.self)
+                    if parameterDefaults[oldName] == nil { out[oldName] = String(decoding: name, as: UTF8.self) }
                 }
+                i += 2
             }
         }
         return out

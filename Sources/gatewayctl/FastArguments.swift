@@ -38,7 +38,7 @@ enum FastArguments {
     }
 
     static func simulate(_ arguments: [String]) -> Simulate? {
-        let options: Set<String> = ["postfix", "client-address", "client-name", "helo", "from", "to", "sasl-user",
+        let options = ["postfix", "client-address", "client-name", "helo", "from", "to", "sasl-user",
                                     "dns", "batch", "format"]
         guard let s = scan(arguments, options: options, repeatable: ["to"],
                            flags: ["no-helo", "greylist-known", "talks-first"]),
@@ -64,10 +64,12 @@ enum FastArguments {
         return simulate
     }
 
+    /// Arrays, not sets, throughout: a handful of names, and Set<String>'s first use costs more
+    /// than all the comparisons.
     struct Scanned {
         /// Values by long option name, in command-line order.
         var options: [String: [String]] = [:]
-        var flags: Set<String> = []
+        var flags: [String] = []
         var positionals: [String] = []
 
         /// The option's value converted as ArgumentParser would (`init?(argument:)`); nil when
@@ -78,8 +80,7 @@ enum FastArguments {
         }
     }
 
-    static func scan(_ arguments: [String], options: Set<String>, repeatable: Set<String>,
-                     flags: Set<String>) -> Scanned? {
+    static func scan(_ arguments: [String], options: [String], repeatable: [String], flags: [String]) -> Scanned? {
         var out = Scanned()
         var i = 0
         while i < arguments.count {
@@ -99,7 +100,8 @@ enum FastArguments {
                 name = String(name[..<eq])
             }
             if flags.contains(name) {
-                guard value == nil, out.flags.insert(name).inserted else { return nil }
+                guard value == nil, !out.flags.contains(name) else { return nil }
+                out.flags.append(name)
                 continue
             }
             guard options.contains(name) else { return nil }

@@ -162,8 +162,21 @@ struct AmavisSettings: Sendable {
         self.files = files
         for f in files {
             guard let bytes = config.readFile(f) else { continue }
-            texts[f] = String(decoding: bytes, as: UTF8.self)
-            for (n, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let text = String(decoding: bytes, as: UTF8.self)
+            texts[f] = text
+            // Only `$name = value;` lines matter: found as bytes, each decoded alone. Splitting
+            // the bytes at LF is splitting the text at "\n" unless it holds a CR ("\r\n" is one
+            // Character): such a text is split as a String, as before.
+            let lines: [(Int, Substring)]
+            if bytes.contains(0x0D) {
+                lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { ($0.offset, $0.element) }
+            } else {
+                lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated().compactMap { n, line in
+                    line.first { $0 != 0x20 && $0 != 0x09 } == UInt8(ascii: "$")
+                        ? (n, Substring(String(decoding: line, as: UTF8.self))) : nil
+                }
+            }
+            for (n, line) in lines {
                 let t = line.drop { $0 == " " || $0 == "\t" }
                 guard t.hasPrefix("$"), let eq = t.firstIndex(of: "="), let semi = t.firstIndex(of: ";"), eq < semi else { continue }
                 let name = t[t.index(after: t.startIndex)..<eq].trimmingBlanks()
