@@ -54,7 +54,7 @@ rows=$(
 # The listed recipient over its anchor, per figure (the house target: 1.5x or less); wall
 # compares the medians.
 ratios=$(echo "$rows" | awk '
-    /listed recipient/ { ours[0] = $(NF - 4); ours[1] = $(NF - 3); ours[2] = $NF }
+    /^  listed recipient/ { ours[0] = $(NF - 4); ours[1] = $(NF - 3); ours[2] = $NF }
     /anchor:/          { anchor[0] = $(NF - 4); anchor[1] = $(NF - 3); anchor[2] = $NF }
     END { for (i = 0; i < 3; i++) { a = ours[i]; b = anchor[i]; sub(/M$/, "", a); sub(/M$/, "", b)
           r[i] = (b + 0 > 0) ? sprintf("%.2fx", a / b) : "n/a" }
