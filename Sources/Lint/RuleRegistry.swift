@@ -53,6 +53,8 @@ public enum RuleRegistry {
         ObsoleteParameterRule(),
         MapSourceWarningRule(),
         MapDatabaseStaleRule(),
+        TableTypeUnavailableRule(),
+        DefaultDatabaseTypeRule(),
         MapOutsideTreeRule(),
         RegexTableRule(),
         UnescapedDotInIPPatternRule(),

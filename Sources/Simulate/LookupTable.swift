@@ -78,7 +78,7 @@ final class FileTableProvider: TableProvider, @unchecked Sendable {
         let type = reference[..<colon].lowercased()
         let path = String(reference[reference.index(after: colon)...])
         switch type {
-        case "hash", "btree":
+        case "hash", "btree", "lmdb", "cdb":
             if memory[path] == nil, let mapType = MapType(rawValue: type),
                let reader = try? MapReader.open(MapName(type: mapType, path: locate(path)), options: options) {
                 let box = ReaderBox(reader)

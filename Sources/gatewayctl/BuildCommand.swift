@@ -138,12 +138,13 @@ struct Build: ParsableCommand {
     }
 }
 
-/// Hash tables are compiled by MapBuilder (postmap's semantics), never by running postmap.
+/// Indexed tables (hash, btree, lmdb, cdb: the gateway's table type) are compiled by MapBuilder
+/// (postmap's semantics), never by running postmap.
 enum MapDatabases {
     /// As postmap on the target: `smtputf8` casefolds non-ASCII keys (`EmittedTree.smtputf8`).
     static func builder(smtputf8: Bool) -> TreeWriter.DatabaseBuilder {
-        { source in
-            try MapBuild.build(MapName(type: .hash, path: source),
+        { source, type in
+            try MapBuild.build(MapName(type: type, path: source),
                                options: MapBuildOptions(map: MapOptions(smtputf8: smtputf8), force: true))
                 .warnings.map { (line: $0.line, message: $0.message) }
         }

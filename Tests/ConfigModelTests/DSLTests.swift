@@ -1,6 +1,7 @@
 import XCTest
 import TestSupport
 @testable import ConfigModel
+import MapBuilder
 
 /// The tutorial's gateway written in the Swift DSL; it must be the very model that
 /// examples/seed-gateway.conf parses to.
@@ -52,6 +53,9 @@ final class DSLTests: XCTestCase {
     func testDSLRejectsWhatTheParserRejects() {
         XCTAssertThrowsError(try Relay(domains: ["example.com"], mailServer: "mail.example.com", trusted: ["192.168.40.2/24"]))
         XCTAssertThrowsError(try Recipients { "not-an-address" })
+        XCTAssertThrowsError(try Identity(hostname: "spam.example.com", domain: "example.com", postfix: "2.8", tableType: .lmdb))
+        XCTAssertThrowsError(try Identity(hostname: "spam.example.com", domain: "example.com", tableType: .pcre))
+        XCTAssertEqual(try Identity(hostname: "spam.example.com", domain: "example.com", tableType: .cdb).effectiveTableType, .cdb)
         XCTAssertThrowsError(try Gateway { try Relay(domains: ["example.com"], mailServer: "mail.example.com") }) { error in
             XCTAssertEqual(error as? DSLError, DSLError("a gateway needs an `Identity`"))
         }

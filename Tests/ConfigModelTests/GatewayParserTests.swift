@@ -90,6 +90,31 @@ final class GatewayParserTests: XCTestCase {
         XCTAssertEqual(bad.1.first?.fix, "did you mean `gateway.postfix`?")
     }
 
+    /// `table-type`: hash by default on both platforms; a type the target's Postfix lacks (lmdb
+    /// before 2.11) or an unknown one is an error at the value, with a suggestion.
+    func testTableType() throws {
+        let (doc, diags) = parse(Self.base)
+        XCTAssertEqual(diags, [])
+        XCTAssertNil(doc?.gateway.identity.tableType)
+        for platform in ["debian", "freebsd"] {
+            for version in ["2.8", "3.7", "3.11"] {
+                let d = parse(Self.base, overrides: ["gateway.platform=\(platform)", "gateway.postfix=\(version)"])
+                XCTAssertEqual(d.0?.gateway.identity.effectiveTableType, .hash, "\(platform) \(version)")
+            }
+        }
+        let lmdb = parse(Self.base, overrides: ["gateway.table-type=LMDB"])
+        XCTAssertEqual(lmdb.1, [])
+        XCTAssertEqual(lmdb.0?.gateway.identity.effectiveTableType, .lmdb)
+        let old = parse(Self.base + "", overrides: ["gateway.postfix=2.8", "gateway.table-type=lmdb"])
+        XCTAssertNil(old.0)
+        XCTAssertEqual(old.1.map(\.id), ["GW1013"])
+        XCTAssertEqual(old.1.first?.message, "Postfix 2.8 has no `lmdb` tables (they came with Postfix 2.11)")
+        XCTAssertEqual(parse(Self.base, overrides: ["gateway.postfix=2.8", "gateway.table-type=cdb"]).1, [])
+        let unknown = parse(Self.base.replacingOccurrences(of: "[relay]", with: "table-type = pcre\n\n[relay]"))
+        XCTAssertEqual(where_(unknown.1), ["GW1013@5:14"])
+        XCTAssertEqual(unknown.1.first?.message, "unknown table type `pcre`")
+    }
+
     func testValuesAreValidated() {
         let cases: [(String, String)] = [
             ("[greylisting]\nlisten = 192.168.40.3:70000\n", "GW1013"),

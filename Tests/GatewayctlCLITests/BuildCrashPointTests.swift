@@ -30,8 +30,18 @@ final class BuildCrashPointTests: XCTestCase {
     }
 
     func testEveryKillPointLeavesOldOrNewAndTheNextBuildCleansUp() throws {
+        try killAtEveryPoint(try BuildTreeFixture(work))
+    }
+
+    /// The same while the new build also switches the table type: its `.db` files are deleted
+    /// and `.lmdb` files written in the one commit, so a kill leaves the hash tables or the lmdb
+    /// ones, each answering as its source, and the next build restores the old tree.
+    func testEveryKillPointWhileSwitchingToLMDB() throws {
+        try killAtEveryPoint(try BuildTreeFixture(work, newTableType: "lmdb"))
+    }
+
+    private func killAtEveryPoint(_ fx: BuildTreeFixture) throws {
         let strace = try TestSupport.requireTool("strace", package: "strace")
-        let fx = try BuildTreeFixture(work)
         let refOld = work.appendingPathComponent("ref-old"), refNew = work.appendingPathComponent("ref-new")
         XCTAssertEqual(try fx.build(fx.old, refOld).status, 0)
         XCTAssertEqual(try fx.build(fx.new, refNew).status, 0)

@@ -30,6 +30,22 @@ final class BuildEndToEndTests: XCTestCase {
     }
 
     func testEmittedDebianGatewayAnswersTheTutorialsProbes() throws {
+        try probeEmittedGateway(tableType: "hash")
+    }
+
+    /// The same gateway with `table-type = lmdb`: every table MapBuilder wrote as `.lmdb`, named
+    /// `lmdb:` in main.cf (with `default_database_type = lmdb`), answers as the hash build does.
+    func testEmittedLMDBGatewayAnswersTheTutorialsProbes() throws {
+        let postconf = try TestSupport.requireTool("postconf", package: "postfix")
+        let conf = try TestSupport.makeTempDir("gatewayctl-e2e-m")
+        defer { try? FileManager.default.removeItem(at: conf) }
+        try Data().write(to: conf.appendingPathComponent("main.cf"))
+        let types = try TestSupport.run(postconf, ["-c", conf.path, "-m"]).stdout
+        XCTAssertTrue(types.split(separator: "\n").contains("lmdb"), "Postfix has no lmdb tables: install postfix-lmdb")
+        try probeEmittedGateway(tableType: "lmdb")
+    }
+
+    func probeEmittedGateway(tableType: String) throws {
         _ = try TestSupport.requireTool("postfix", package: "postfix")
         let sinkTool = try TestSupport.requireTool("smtp-sink", package: "postfix")
         let work = try TestSupport.makeTempDir("gatewayctl-e2e")
@@ -47,7 +63,7 @@ final class BuildEndToEndTests: XCTestCase {
         let out = work.appendingPathComponent("out")
         let built = try TestSupport.gatewayctl(["build", config.path, "--out", out.path,
                                                 "--set", "gateway.platform=debian", "--set", "gateway.postfix=3.7",
-                                                "--set", "gateway.loopback=yes",
+                                                "--set", "gateway.loopback=yes", "--set", "gateway.table-type=\(tableType)",
                                                 "--set", "relay.mail-server=127.0.0.1:\(sink.port)"])
         guard built.status == 0 else { return XCTFail("build failed: \(built.stdout)\(built.stderr)") }
 
@@ -61,10 +77,12 @@ final class BuildEndToEndTests: XCTestCase {
                                           files: sources, configDirectoryAlias: "/etc/postfix")
         defer { postfix.stop() }
         // MapBuilder's tables, copied in before the first smtpd starts (smtpd opens them per process).
+        let suffix = tableType == "hash" ? ".db" : "." + tableType
+        XCTAssertTrue(try read("main.cf").contains("relay_recipient_maps = \(tableType):/etc/postfix/relay_recipients"))
         for name in ["relay_recipients", "transport", "virtual_alias_maps", "access_clients", "sender_access"] {
-            let target = postfix.configDirectory.appendingPathComponent(name + ".db")
+            let target = postfix.configDirectory.appendingPathComponent(name + suffix)
             try? FileManager.default.removeItem(at: target)
-            try FileManager.default.copyItem(at: etc.appendingPathComponent(name + ".db"), to: target)
+            try FileManager.default.copyItem(at: etc.appendingPathComponent(name + suffix), to: target)
         }
 
         let outsider = "198.51.100.7", outsiderName = "mx.example.net"

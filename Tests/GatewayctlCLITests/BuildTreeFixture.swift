@@ -5,6 +5,8 @@ import XCTest
 /// Two versions of a small gateway and what their trees look like, for the tests of `build`'s
 /// commit protocol: `old` has a `[senders]` table, `new` drops it, renames a recipient and
 /// changes main.cf, so going from one to the other replaces, adds and deletes files and tables.
+/// With `newTableType`, `new` also switches every table to that type (`.db` files deleted,
+/// `.lmdb`/`.cdb` files added in the same commit).
 struct BuildTreeFixture {
     let work: URL
     let old: URL, new: URL
@@ -13,14 +15,15 @@ struct BuildTreeFixture {
 
     static let minimal = TestSupport.packageRoot.appendingPathComponent("examples/minimal.conf")
 
-    init(_ work: URL) throws {
+    init(_ work: URL, newTableType: String? = nil) throws {
         self.work = work
         let base = try String(contentsOf: Self.minimal, encoding: .utf8)
         old = work.appendingPathComponent("old.conf")
         new = work.appendingPathComponent("new.conf")
         try Data((base + "\n[senders]\nspammer@bad.example = REJECT\n").utf8).write(to: old)
         let changed = base.replacingOccurrences(of: "bob@example.org", with: "robert@example.org")
-            .replacingOccurrences(of: "domain = example.org\n", with: "domain = example.org\nmessage-size-limit = 20480000\n")
+            .replacingOccurrences(of: "domain = example.org\n", with: "domain = example.org\nmessage-size-limit = 20480000\n"
+                                  + (newTableType.map { "table-type = \($0)\n" } ?? ""))
         try Data(changed.utf8).write(to: new)
         postmap = try TestSupport.requireTool("postmap", package: "postfix")
         postmapConf = work.appendingPathComponent("postmap-conf")
@@ -38,7 +41,12 @@ struct BuildTreeFixture {
         (name.hasPrefix(".") || name.hasPrefix("__db.")) && name.range(of: #"\.gatewayctl-[0-9]+-"#, options: .regularExpression) != nil
     }
 
-    /// Every regular file under `dir` by relative path: text files by content, `.db` tables by
+    /// The built-table suffixes and the type postmap opens each as.
+    static let tableSuffixes = [".db": "hash", ".lmdb": "lmdb", ".cdb": "cdb"]
+
+    static func tableSuffix(_ rel: String) -> String? { tableSuffixes.keys.first { rel.hasSuffix($0) } }
+
+    /// Every regular file under `dir` by relative path: text files by content, built tables by
     /// what postmap dumps from them (sorted). Lock, journal, staging record and leftovers are not
     /// part of the tree.
     func tree(_ dir: URL) throws -> [String: String] {
@@ -51,8 +59,8 @@ struct BuildTreeFixture {
             guard FileManager.default.fileExists(atPath: base + rel, isDirectory: &isDir), !isDir.boolValue,
                   ![".gatewayctl-lock", ".gatewayctl-journal", ".gatewayctl-staging"].contains(name),
                   !Self.isLeftover(name) else { continue }
-            if rel.hasSuffix(".db") {
-                let r = try TestSupport.run(postmap, ["-c", postmapConf.path, "-s", "hash:" + base + String(rel.dropLast(3))])
+            if let suffix = Self.tableSuffix(rel), let type = Self.tableSuffixes[suffix] {
+                let r = try TestSupport.run(postmap, ["-c", postmapConf.path, "-s", "\(type):" + base + String(rel.dropLast(suffix.count))])
                 out[rel] = r.status == 0 ? "table:\n" + r.stdout.split(separator: "\n").sorted().joined(separator: "\n")
                                          : "unreadable table: \(r.stderr)"
             } else {
@@ -62,10 +70,11 @@ struct BuildTreeFixture {
         return out
     }
 
-    /// Fails unless each `.db` holds exactly the records of its source (as postmap reads them).
+    /// Fails unless each built table holds exactly the records of its source (as postmap reads them).
     func assertTablesAnswerAsSources(_ t: [String: String], _ label: String, file: StaticString = #filePath, line: UInt = #line) {
-        for (path, dump) in t where path.hasSuffix(".db") {
-            guard let source = t[String(path.dropLast(3))] else {
+        for (path, dump) in t {
+            guard let suffix = Self.tableSuffix(path) else { continue }
+            guard let source = t[String(path.dropLast(suffix.count))] else {
                 XCTFail("\(label): \(path) without its source", file: file, line: line)
                 continue
             }

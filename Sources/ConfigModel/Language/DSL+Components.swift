@@ -1,3 +1,4 @@
+import MapBuilder
 import PostfixConfig
 
 /// The model's section types as DSL components, with string conveniences that validate like
@@ -7,12 +8,16 @@ extension Identity: GatewayComponent {
 
     public init(hostname: String, domain: String, platform: Platform = .debian, postfix: String = "3.7",
                 publicIP: String? = nil, listenIP: String? = nil, loopback: Bool = true,
-                messageSizeLimit: String = "10240000", banner: String? = nil) throws {
+                messageSizeLimit: String = "10240000", banner: String? = nil, tableType: MapType? = nil) throws {
         guard let version = PostfixVersion(postfix) else { throw DSLError("`\(postfix)` is not a Postfix version") }
         guard let size = ByteSize(messageSizeLimit) else { throw DSLError("`\(messageSizeLimit)` is not a size") }
+        if let tableType {
+            guard TableType.choices.contains(tableType) else { throw DSLError("`\(tableType.rawValue)` is not an indexed table type") }
+            if let why = TableType.problem(tableType, platform: platform, postfix: version) { throw DSLError(why) }
+        }
         self.init(hostname: try DSL.domain(hostname), domain: try DSL.domain(domain), platform: platform, postfix: version,
                   publicIP: try publicIP.map(DSL.ip), listenIP: try listenIP.map(DSL.ip), loopback: loopback,
-                  messageSizeLimit: size, banner: banner)
+                  messageSizeLimit: size, banner: banner, tableType: tableType)
     }
 }
 

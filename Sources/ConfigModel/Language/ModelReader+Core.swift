@@ -1,4 +1,5 @@
 import Diagnostics
+import MapBuilder
 import PostfixConfig
 
 /// `[gateway]`, `[relay]`, `[recipients]`, `[aliases]`, `[local]`.
@@ -46,7 +47,25 @@ extension ModelReader {
         if let t = f["loopback"] { if let b = bool(t, "loopback") { id.loopback = b } else { ok = false } }
         if let t = f["message-size-limit"] { if let s = size(t, "message-size-limit") { id.messageSizeLimit = s } else { ok = false } }
         if let t = f["banner"] { if let s = text(t, "banner") { id.banner = s } else { ok = false } }
+        if let t = f["table-type"] { if let type = tableType(t, id) { id.tableType = type } else { ok = false } }
         return ok
+    }
+
+    /// `table-type`: one of TableType.choices that the target's Postfix can open.
+    mutating func tableType(_ t: Token, _ id: Identity) -> MapType? {
+        let names = TableType.choices.map(\.rawValue)
+        guard let type = MapType(rawValue: t.text.lowercased()), TableType.choices.contains(type) else {
+            let fix = Suggest.closest(to: t.text, in: names).map { "did you mean `\($0)`?" }
+                ?? "use one of " + names.map { "`\($0)`" }.joined(separator: ", ")
+            error(.invalidValue, "unknown table type `\(t.text)`", t.span, fix: fix)
+            return nil
+        }
+        if let why = TableType.problem(type, platform: id.platform, postfix: id.postfix) {
+            let fallback = TableType.defaultType(platform: id.platform, postfix: id.postfix).rawValue
+            error(.invalidValue, why, t.span, fix: "use `\(fallback)`, \(id.platform.rawValue)'s default for Postfix \(id.postfix)")
+            return nil
+        }
+        return type
     }
 
     mutating func relay(_ raw: RawSection?) -> Relay? {

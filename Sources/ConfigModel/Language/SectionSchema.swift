@@ -21,7 +21,7 @@ enum SectionSchema {
     static let sections: [Section] = [
         Section(name: "gateway", shape: .keyed,
                 keys: ["hostname", "domain", "platform", "postfix", "public-ip", "listen-ip", "loopback",
-                       "message-size-limit", "banner"],
+                       "message-size-limit", "banner", "table-type"],
                 required: ["hostname", "domain"]),
         Section(name: "relay", shape: .keyed, keys: ["domains", "mail-server", "trusted"],
                 required: ["domains", "mail-server"]),

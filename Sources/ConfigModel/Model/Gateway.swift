@@ -1,3 +1,4 @@
+import MapBuilder
 import PostfixConfig
 
 /// The whole gateway, as gateway.conf or the Swift DSL describes it. The single source of truth:
@@ -72,11 +73,14 @@ public struct Identity: Equatable, Sendable {
     public var loopback: Bool                // false in a FreeBSD jail without lo0
     public var messageSizeLimit: ByteSize    // message_size_limit (Postfix default 10240000)
     public var banner: String?               // smtpd_banner; nil keeps `$myhostname ESMTP $mail_name`
+    /// `table-type`: every indexed table's type; nil is the target's default (TableType.swift).
+    public var tableType: MapType?
 
     public init(hostname: DomainName, domain: DomainName, platform: Platform = .debian,
                 postfix: PostfixVersion = PostfixVersion(3, 7), publicIP: IPAddress? = nil,
                 listenIP: IPAddress? = nil, loopback: Bool = true,
-                messageSizeLimit: ByteSize = ByteSize(bytes: 10_240_000), banner: String? = nil) {
+                messageSizeLimit: ByteSize = ByteSize(bytes: 10_240_000), banner: String? = nil,
+                tableType: MapType? = nil) {
         self.hostname = hostname
         self.domain = domain
         self.platform = platform
@@ -86,6 +90,7 @@ public struct Identity: Equatable, Sendable {
         self.loopback = loopback
         self.messageSizeLimit = messageSizeLimit
         self.banner = banner
+        self.tableType = tableType
     }
 }
 

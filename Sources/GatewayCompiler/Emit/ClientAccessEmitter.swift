@@ -9,6 +9,6 @@ enum ClientAccessEmitter {
             let at = "clients[\(i)]"
             out += try ConfigText.mapKey(e.key, at: at) + " " + ConfigText.mapValue(e.action.description, at: at) + "\n"
         }
-        return ctx.file(ctx.paths.postfix(MapFiles.clientAccess), out, map: .hash)
+        return ctx.table(ctx.paths.postfix(MapFiles.clientAccess), out)
     }
 }

@@ -56,16 +56,11 @@ public struct EmittedFile: Equatable, Sendable {
     public var absolutePath: String { "/" + path }
 }
 
-/// A lookup table as main.cf names it: `hash:/usr/local/etc/postfix/transport`.
+/// A lookup table as main.cf names it: `hash:/usr/local/etc/postfix/transport`,
+/// `lmdb:/etc/postfix/relay_recipients`, `pcre:/etc/postfix/helo_checks`.
 public struct MapReference: Equatable, Sendable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
-        /// Berkeley DB hash: the source is compiled to `FILE.db` (postmap / MapBuilder).
-        case hash
-        /// PCRE table: read as text by Postfix, nothing to compile.
-        case pcre
-        /// Whether Postfix needs a compiled `FILE.db` beside the source.
-        var needsDatabase: Bool { self == .hash }
-    }
+    /// The table type: the gateway's `table-type` for indexed tables, `pcre` for regex tables.
+    public typealias Kind = MapType
     public var kind: Kind
     /// Absolute path of the source on the target system.
     public var path: String

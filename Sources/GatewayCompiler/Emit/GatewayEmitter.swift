@@ -10,7 +10,8 @@ import ConfigModel
 /// ```
 /// Paths in the tree are relative to the target system's root and follow the platform
 /// (`PlatformPaths`). Output is deterministic: the same model gives byte-identical text.
-/// Lookup tables are sources only; `gatewayctl build` compiles each `hash` source to `.db`.
+/// Lookup tables are sources only; `gatewayctl build` compiles each indexed source in the
+/// gateway's table type (`FILE.db` for hash, `FILE.lmdb`, `FILE.cdb`).
 /// Files emitted: main.cf, master.cf, relay_recipients, transport, virtual_alias_maps,
 /// access_clients, sender_access, helo_checks (pcre), clamd.conf, freshclam.conf,
 /// amavisd.conf (FreeBSD) or conf.d/50-user (Debian), SpamAssassin local.cf,
@@ -22,8 +23,13 @@ enum GatewayEmitter {
     /// Paths in the model are used as they are: the parser resolved `[recipients] file`
     /// against gateway.conf's directory (resolving again broke relative config paths).
     public static func emit(_ gateway: Gateway) throws(EmitError) -> EmittedTree {
+        let id = gateway.identity
+        // The parser and the DSL refuse these already; a model built field by field is checked here.
+        if let t = id.tableType, let why = TableType.problem(t, platform: id.platform, postfix: id.postfix) {
+            throw EmitError(why, at: "gateway.table-type")
+        }
         let paths = PlatformPaths.forPlatform(gateway.identity.platform)
-        let ctx = EmitContext(paths: paths)
+        let ctx = EmitContext(paths: paths, tableType: gateway.identity.effectiveTableType)
         let plan = try RestrictionCompiler.compile(gateway, paths: paths)
         var files: [EmittedFile?] = [
             try MainCfEmitter.emit(gateway, plan, ctx),

@@ -48,12 +48,34 @@ enum HostSetupEmitter {
             }
         }
 
+        out += tableSupport(g)
+
         switch g.identity.platform {
         case .debian: out += debianTail(g, p)
         case .freebsd: out += freebsdTail(g, p)
         }
         out += "step done\n"
         return ctx.file(p.hostSetup, out, mode: 0o755)
+    }
+
+    /// Postfix must open the gateway's table type before it is restarted on the new files: on
+    /// Debian lmdb and cdb are the packages postfix-lmdb and postfix-cdb (installed here); on
+    /// FreeBSD they are options of the mail/postfix port (on in the package), so a Postfix
+    /// without them is an error to fix by hand. `postconf -m` lists the types it opens.
+    static func tableSupport(_ g: Gateway) -> String {
+        let type = g.identity.effectiveTableType
+        guard let need = TableType.requirement(type, platform: g.identity.platform) else { return "" }
+        var out = "\n# The tables are \(type.rawValue) ([gateway] table-type): Postfix needs \(need).\n"
+        out += "if ! postconf -m 2>/dev/null | grep -qx \(type.rawValue); then\n"
+        switch g.identity.platform {
+        case .debian:
+            out += "    step 'apt-get install \(need)'\n"
+            out += "    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \(need)\n"
+        case .freebsd:
+            out += "    echo 'host-setup: this Postfix cannot open \(type.rawValue) tables: install \(need)' >&2; exit 1\n"
+        }
+        out += "fi\n"
+        return out
     }
 
     static func debianTail(_ g: Gateway, _ p: PlatformPaths) -> String {

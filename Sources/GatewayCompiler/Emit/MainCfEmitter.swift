@@ -34,13 +34,19 @@ enum MainCfEmitter {
             out += "alias_database =\n"
         }
 
+        if ctx.tableType != .hash {
+            out += "\n# Every table is \(ctx.tableType.rawValue) ([gateway] table-type): `postmap FILE` and tables named without\n"
+            out += "# a type build and open the same \(ctx.tableType.databaseSuffix) file as the tables below.\n"
+            out += "default_database_type = \(ctx.tableType.rawValue)\n"
+        }
+
         out += "\n# Relay: only the inside mail server is trusted; only listed recipients are accepted.\n"
         out += "mynetworks = \(g.relay.trusted.map(\.description).joined(separator: ", "))\n"
         out += "relay_domains = \(g.relay.domains.map(\.value).joined(separator: ", "))\n"
-        out += "relay_recipient_maps = \(MapFiles.reference(.hash, MapFiles.relayRecipients, p))\n"
-        out += "transport_maps = \(MapFiles.reference(.hash, MapFiles.transport, p))\n"
+        out += "relay_recipient_maps = \(ctx.tableReference(MapFiles.relayRecipients))\n"
+        out += "transport_maps = \(ctx.tableReference(MapFiles.transport))\n"
         if !g.aliases.isEmpty {
-            out += "virtual_alias_maps = \(MapFiles.reference(.hash, MapFiles.virtualAlias, p))\n"
+            out += "virtual_alias_maps = \(ctx.tableReference(MapFiles.virtualAlias))\n"
         }
 
         out += "\n# Restrictions, ordered by gatewayctl: cheap checks, relay guard, local tables, policy services, DNS last.\n"

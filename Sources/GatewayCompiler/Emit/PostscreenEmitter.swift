@@ -57,13 +57,19 @@ enum PostscreenEmitter {
         }
         out += "# A client that talks before the greeting is a bot that does not wait for the server.\n"
         out += "postscreen_greet_action = \(p.pregreetAction.rawValue)\n"
-        out += "# Verdicts are cached, as the gateway's other tables, under data_directory (writable by postfix).\n"
-        out += "postscreen_cache_map = \(cacheType):$data_directory/postscreen_cache\n"
+        if ctx.tableType == TableType.cacheType(ctx.tableType) {
+            out += "# Verdicts are cached, as the gateway's other tables, under data_directory (writable by postfix).\n"
+        } else {
+            out += "# Verdicts are cached under data_directory (writable by postfix), in \(cacheType(ctx)): postscreen\n"
+            out += "# updates its cache, and a \(ctx.tableType.rawValue) table is read-only.\n"
+        }
+        out += "postscreen_cache_map = \(cacheType(ctx)):$data_directory/postscreen_cache\n"
         return out
     }
 
-    /// The table type of postscreen's and tlsmgr's caches: the type the gateway's own tables use.
-    static let cacheType = MapReference.Kind.hash.rawValue
+    /// The table type of postscreen's and tlsmgr's caches: the type the gateway's own tables use,
+    /// except cdb, which is read-only (TableType.cacheType: btree, Postfix's cache default).
+    static func cacheType(_ ctx: EmitContext) -> String { TableType.cacheType(ctx.tableType).rawValue }
 
     /// master.cf rows in place of `smtp inet ... smtpd`, or nil when postscreen is off.
     static func masterCfRows(_ g: Gateway) -> String? {

@@ -20,7 +20,7 @@ enum RelayRecipientsEmitter {
         case .file(let path):
             try appendFile(path, ctx, asciiOnly: !SMTPUTF8.enabled(g.identity.postfix), version: g.identity.postfix, to: &out)
         }
-        return ctx.file(ctx.paths.postfix(MapFiles.relayRecipients), out, map: .hash)
+        return ctx.table(ctx.paths.postfix(MapFiles.relayRecipients), out)
     }
 
     /// Streams the file with the parser's reader (it validated the same lines); any line that

@@ -20,6 +20,7 @@ import PostfixConfig
 enum RestrictionCompiler {
     public static func compile(_ g: Gateway, paths: PlatformPaths) throws(EmitError) -> RestrictionPlan {
         let v = g.identity.postfix
+        let tableType = g.identity.effectiveTableType
         let warnOnly = Set(g.checks.warnOnly.map(RestrictionNames.current))
 
         /// One entry; `name` is today's restriction name, spelled for the target version.
@@ -36,7 +37,7 @@ enum RestrictionCompiler {
         // this list ends only this list, so the map cannot open the relay.
         var client: [Restriction] = []
         if !g.clients.isEmpty {
-            client.append(entry("check_client_access", MapFiles.reference(.hash, MapFiles.clientAccess, paths).description,
+            client.append(entry("check_client_access", MapFiles.reference(tableType, MapFiles.clientAccess, paths).description,
                                 why: "clients refused by name or address ([clients]); local table, no DNS"))
         }
 
@@ -56,7 +57,7 @@ enum RestrictionCompiler {
                           why: "unknown recipients get 550 5.1.1 now, before greylisting or DNS costs any work ([recipients])"))
         // 3. Local tables, cheapest first.
         if g.senders.rejectOwnDomain != nil || !g.senders.entries.isEmpty {
-            rcpt.append(entry("check_sender_access", MapFiles.reference(.hash, MapFiles.senderAccess, paths).description,
+            rcpt.append(entry("check_sender_access", MapFiles.reference(tableType, MapFiles.senderAccess, paths).description,
                               why: "outsiders may not use our own domain as sender ([senders]); local table"))
         }
         if g.checks.multiRecipientBounce {

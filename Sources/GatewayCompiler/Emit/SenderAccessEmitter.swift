@@ -14,7 +14,7 @@ enum SenderAccessEmitter {
             let at = "senders[\(i)]"
             out += try ConfigText.mapKey(e.key, at: at) + " " + ConfigText.mapValue(e.action.description, at: at) + "\n"
         }
-        return ctx.file(ctx.paths.postfix(MapFiles.senderAccess), out, map: .hash)
+        return ctx.table(ctx.paths.postfix(MapFiles.senderAccess), out)
     }
 
     /// `mydomain` and every relay domain, once each, in first-seen order.

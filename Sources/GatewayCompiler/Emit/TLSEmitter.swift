@@ -28,13 +28,13 @@ enum TLSEmitter {
         out += "# The Received header names protocol and cipher, so the inside server can tell.\n"
         out += "smtpd_tls_received_header = yes\n"
         out += "smtpd_tls_loglevel = 1\n"
-        out += "smtpd_tls_session_cache_database = \(PostscreenEmitter.cacheType):$data_directory/smtpd_scache\n"
+        out += "smtpd_tls_session_cache_database = \(PostscreenEmitter.cacheType(ctx)):$data_directory/smtpd_scache\n"
         if t.inside != .none {
             out += "\n# TLS to the inside server (\(t.inside.rawValue)), by its next hop only.\n"
-            out += "smtp_tls_policy_maps = \(MapFiles.reference(.hash, policyTable, ctx.paths))\n"
+            out += "smtp_tls_policy_maps = \(ctx.tableReference(policyTable))\n"
             if let ca = t.insideCA { out += "smtp_tls_CAfile = \(try ConfigText.token(ca, at: "tls.inside-ca"))\n" }
             out += "smtp_tls_loglevel = 1\n"
-            out += "smtp_tls_session_cache_database = \(PostscreenEmitter.cacheType):$data_directory/smtp_scache\n"
+            out += "smtp_tls_session_cache_database = \(PostscreenEmitter.cacheType(ctx)):$data_directory/smtp_scache\n"
         }
         return out
     }
@@ -49,6 +49,6 @@ enum TLSEmitter {
         guard let t = g.tls, t.inside != .none else { return [] }
         let hop = String(try ConfigText.token(g.relay.mailServer.description, at: "relay.mail-server").dropFirst("smtp:".count))
         let out = ctx.banner() + "\(try ConfigText.mapKey(hop, at: "relay.mail-server")) \(t.inside.rawValue)\n"
-        return [ctx.file(ctx.paths.postfix(policyTable), out, map: .hash)]
+        return [ctx.table(ctx.paths.postfix(policyTable), out)]
     }
 }

@@ -6,6 +6,6 @@ enum TransportEmitter {
         var out = ctx.banner()
         let hop = try ConfigText.token(g.relay.mailServer.description, at: "relay.mail-server")
         for d in g.relay.domains { out += "\(d.value) \(hop)\n" }
-        return ctx.file(ctx.paths.postfix(MapFiles.transport), out, map: .hash)
+        return ctx.table(ctx.paths.postfix(MapFiles.transport), out)
     }
 }

@@ -8,6 +8,6 @@ enum VirtualAliasEmitter {
         for (i, a) in g.aliases.enumerated() {
             out += try ConfigText.mapKey(a.name, at: "aliases[\(i)]") + " " + a.target.description + "\n"
         }
-        return ctx.file(ctx.paths.postfix(MapFiles.virtualAlias), out, map: .hash)
+        return ctx.table(ctx.paths.postfix(MapFiles.virtualAlias), out)
     }
 }

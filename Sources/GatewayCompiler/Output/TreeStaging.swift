@@ -58,13 +58,15 @@ extension TreeWriter {
             let (rel, name) = TreeWriter.split(f.path)
             let dir = try directory(rel, create: true)
             let bytes = Array(f.contents.utf8)
-            let needsDB = buildDatabase != nil && f.map?.kind.needsDatabase == true
+            let tableType = buildDatabase == nil ? nil : f.map.flatMap { $0.kind.needsBuiltFile ? $0.kind : nil }
+            let suffix = tableType?.databaseSuffix ?? ""
             let sourceState = try TreeWriter.state(of: name, in: dir, display: display(f.path), bytes: bytes, mode: f.mode)
-            let tableState = needsDB ? try TreeWriter.tableState(of: name, in: dir, display: display(f.path), source: bytes,
-                                                                   options: tableOptions) : .same
+            let tableState = try tableType.map { t throws(Failure) in
+                try TreeWriter.tableState(of: name, type: t, in: dir, display: display(f.path), source: bytes, options: tableOptions)
+            } ?? .same
             if sourceState == .same && tableState == .same {
                 report.unchanged.append(f.path)
-                if needsDB { report.unchanged.append(f.path + ".db") }
+                if tableType != nil { report.unchanged.append(f.path + suffix) }
                 return
             }
             // A table is built from the staged source, so a stale table restages both and they
@@ -81,19 +83,19 @@ extension TreeWriter {
                 throw Failure(TreeWriter.message(FileError(error.kind, "write", display(f.path), code: error.code)))
             }
             report.written.append(f.path)
-            guard needsDB, let buildDatabase else { return }
-            let tableBackup = try backup(name + ".db", in: dir, rel)
-            journal.steps.append(.replace(dir: rel, temp: temp + ".db", name: name + ".db", backup: tableBackup))
+            guard let tableType, let buildDatabase else { return }
+            let tableBackup = try backup(name + suffix, in: dir, rel)
+            journal.steps.append(.replace(dir: rel, temp: temp + suffix, name: name + suffix, backup: tableBackup))
             do {
                 // Through the descriptor: the table lands in the directory resolved above.
-                for w in try buildDatabase(dir.procPath + "/" + temp) {
+                for w in try buildDatabase(dir.procPath + "/" + temp, tableType) {
                     report.warnings.append("\(display(f.path)):\(w.line): \(w.message)")
                 }
             } catch {
                 let text = "\(error)".replacing(dir.procPath + "/" + temp, with: display(f.path))
-                throw Failure("cannot build `\(display(f.path)).db`: \(text)")
+                throw Failure("cannot build `\(display(f.path))\(suffix)`: \(text)")
             }
-            report.written.append(f.path + ".db")
+            report.written.append(f.path + suffix)
         }
 
         /// A hard link `.NAME.gatewayctl-PID-old` to the file `name` about to be replaced, so a

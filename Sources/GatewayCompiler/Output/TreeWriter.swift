@@ -17,12 +17,12 @@ import MapBuilder
 /// `.gatewayctl-tree` at the root lists what the last build wrote, so a file the gateway no
 /// longer needs (e.g. `access_clients` after `[clients]` was removed) is deleted, not left behind.
 public enum TreeWriter {
-    /// Builds `sourcePath + ".db"` from the source at `sourcePath` (MapBuilder's job) and
-    /// returns its warnings as (line, message).
-    public typealias DatabaseBuilder = @Sendable (_ sourcePath: String) throws -> [(line: Int, message: String)]
+    /// Builds the table of `type` (`sourcePath + type.databaseSuffix`) from the source at
+    /// `sourcePath` (MapBuilder's job) and returns its warnings as (line, message).
+    public typealias DatabaseBuilder = @Sendable (_ sourcePath: String, _ type: MapType) throws -> [(line: Int, message: String)]
 
     public struct Report: Equatable, Sendable {
-        /// Relative paths written (sources and `.db` files), sorted.
+        /// Relative paths written (sources and built tables: `.db`, `.lmdb`, `.cdb`), sorted.
         public var written: [String] = []
         public var unchanged: [String] = []
         /// Files of an earlier build that the tree no longer has, deleted.
@@ -55,9 +55,17 @@ public enum TreeWriter {
     /// The manifest of the last build, relative to the root.
     static let manifestName = ".gatewayctl-tree"
 
-    /// Relative paths the tree consists of on disk (sources, and `.db` files when built).
+    /// Relative paths the tree consists of on disk (sources, and the built tables when built:
+    /// `.db`, `.lmdb` or `.cdb` by the table's type, so a build after a type change deletes the
+    /// other type's files as obsolete).
     static func paths(of tree: EmittedTree, databases: Bool) -> [String] {
-        tree.files.flatMap { f in databases && f.map?.kind.needsDatabase == true ? [f.path, f.path + ".db"] : [f.path] }.sorted()
+        tree.files.flatMap { f in [f.path] + (databases ? builtTable(f).map { [$0] } ?? [] : []) }.sorted()
+    }
+
+    /// The relative path of the table built from `f`, or nil when `f` is not an indexed table.
+    static func builtTable(_ f: EmittedFile) -> String? {
+        guard let kind = f.map?.kind, kind.needsBuiltFile else { return nil }
+        return f.path + kind.databaseSuffix
     }
 
     /// The lock file under DIR: a build holds it exclusively, `--check`/`--diff` shared.
@@ -113,15 +121,18 @@ public enum TreeWriter {
     /// the table's rename) is the fingerprint of the source's bytes: the presence of a `.db`
     /// says nothing. `DatabaseBuilder` builds with postmap's default options, as here; a table
     /// built otherwise counts as stale and is rebuilt. `options`: the tree's (`EmittedTree.smtputf8`).
-    static func tableState(of name: String, in dir: Directory, display: String, source: [UInt8],
+    static func tableState(of name: String, type: MapType, in dir: Directory, display: String, source: [UInt8],
                            options: MapOptions = MapOptions(), strict: Bool = true) throws(Failure) -> FileState {
-        guard let st = dir.info(name + ".db") else { return .missing }
+        let table = name + type.databaseSuffix
+        guard let st = dir.info(table) else { return .missing }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             if !strict { return .missing }
-            throw Failure(message(FileError((st.st_mode & S_IFMT) == S_IFLNK ? .symlink : .notRegularFile, "write", display + ".db")))
+            throw Failure(message(FileError((st.st_mode & S_IFMT) == S_IFLNK ? .symlink : .notRegularFile, "write",
+                                            display + type.databaseSuffix)))
         }
-        let expected = MapBuild.fingerprint(ofSource: source, type: .hash, options: options)
-        return dir.attribute(MapBuild.fingerprintAttribute, of: name + ".db") == Array(expected.utf8) ? .same : .changed(old: [])
+        // The fingerprint covers the type: a hash and a btree `.db` of one source differ.
+        let expected = MapBuild.fingerprint(ofSource: source, type: type, options: options)
+        return dir.attribute(MapBuild.fingerprintAttribute, of: table) == Array(expected.utf8) ? .same : .changed(old: [])
     }
 
     /// True when DIR holds the journal of a build that was interrupted (the next build rolls it back).
@@ -130,7 +141,7 @@ public enum TreeWriter {
         return dir.info(TreeJournal.name) != nil
     }
 
-    /// Per file of the tree, relative path and status. With `databases`, the `.db` of each hash
+    /// Per file of the tree, relative path and status. With `databases`, the built file of each indexed
     /// map is compared by content: `.same` only when it was built from the source's bytes.
     /// Waits for a build running in `root` (shared lock).
     public static func status(of tree: EmittedTree, in root: String,
@@ -145,7 +156,7 @@ public enum TreeWriter {
             let (rel, name) = split(f.path)
             guard let parent = rel == "." ? dir : try? dir.subdirectory(rel) else {
                 out.append((f.path, .missing))
-                if databases, f.map?.kind.needsDatabase == true { out.append((f.path + ".db", .missing)) }
+                if databases, let table = builtTable(f) { out.append((table, .missing)) }
                 continue
             }
             let bytes = Array(f.contents.utf8)
@@ -154,12 +165,12 @@ public enum TreeWriter {
             case .missing: out.append((f.path, .missing))
             case .changed(let old): out.append((f.path, .changed(old: String(decoding: old, as: UTF8.self))))
             }
-            if databases, f.map?.kind.needsDatabase == true {
-                switch (try? tableState(of: name, in: parent, display: f.path, source: bytes,
+            if databases, let table = builtTable(f), let kind = f.map?.kind {
+                switch (try? tableState(of: name, type: kind, in: parent, display: f.path, source: bytes,
                                         options: MapOptions(smtputf8: tree.smtputf8), strict: false)) ?? .missing {
-                case .same: out.append((f.path + ".db", .same))
-                case .missing: out.append((f.path + ".db", .missing))
-                case .changed: out.append((f.path + ".db", .changed(old: "")))
+                case .same: out.append((table, .same))
+                case .missing: out.append((table, .missing))
+                case .changed: out.append((table, .changed(old: "")))
                 }
             }
         }

@@ -25,6 +25,25 @@ final class EmitterTests: XCTestCase {
         XCTAssertEqual(deb.files.map(\.path), deb.files.map(\.path).sorted())
     }
 
+    /// Every indexed table follows `table-type` (the pcre HELO table stays pcre); a cdb gateway
+    /// keeps its read-write caches in btree; a type the target lacks is refused even when the
+    /// model was built field by field.
+    func testTableTypeReachesEveryIndexedTable() throws {
+        var g = try SeedFixture.gateway(platform: .debian, postfix: PostfixVersion(3, 7))
+        g.identity.tableType = .cdb
+        g.postscreen = Postscreen()
+        let tree = try emit(g)
+        XCTAssertEqual(tree.maps.map { $0.map?.kind.rawValue }, ["cdb", "pcre", "cdb", "cdb", "cdb", "cdb"])
+        let main = try text(tree, "etc/postfix/main.cf")
+        XCTAssertTrue(main.contains("\ndefault_database_type = cdb\n"), main)
+        XCTAssertTrue(main.contains("postscreen_cache_map = btree:$data_directory/postscreen_cache\n"), main)
+        XCTAssertFalse(main.contains("hash:"), main)
+
+        g.identity.tableType = .lmdb
+        g.identity.postfix = PostfixVersion(2, 8)
+        XCTAssertThrowsError(try emit(g))
+    }
+
     func testDeterministic() throws {
         XCTAssertEqual(try emit(SeedFixture.gateway()), try emit(SeedFixture.gateway()))
     }

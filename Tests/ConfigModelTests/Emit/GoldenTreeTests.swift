@@ -5,13 +5,16 @@ import XCTest
 @testable import GatewayCompiler
 
 /// The seed example (examples/seed-gateway.conf) emitted for the tutorial's FreeBSD/Postfix 2.8
-/// and for Debian/Postfix 3.7, compared byte for byte with the reviewed trees under
+/// and for Debian/Postfix 3.7 (with hash, lmdb and cdb tables), compared byte for byte with the reviewed trees under
 /// Emit/Golden/. After an intentional change, regenerate with
 /// `GATEWAYCTL_UPDATE_GOLDEN=1 swift test --filter GoldenTreeTests`, then review `git diff`.
 final class GoldenTreeTests: XCTestCase {
     static let variants: [(name: String, overrides: [String])] = [
         ("seed-freebsd-2.8", []),
         ("seed-debian-3.7", ["gateway.platform=debian", "gateway.postfix=3.7"]),
+        // Without Berkeley DB: every table, default_database_type and the host steps follow the type.
+        ("seed-debian-3.7-lmdb", ["gateway.platform=debian", "gateway.postfix=3.7", "gateway.table-type=lmdb"]),
+        ("seed-debian-3.7-cdb", ["gateway.platform=debian", "gateway.postfix=3.7", "gateway.table-type=cdb"]),
     ]
 
     static var goldenRoot: URL {

@@ -2,14 +2,15 @@ import FoundationEssentials
 import Diagnostics
 import PostfixConfig
 
-/// GW4002: a .db missing or older than its source.
+/// GW4002: a built table (.db, .lmdb, .cdb by the type) missing or older than its source.
 struct MapDatabaseStaleRule: PostfixRule {
     init() {}
     static let description = RuleDescription(
         id: "GW4002", name: "map-database-stale", severity: .warning,
-        summary: "a table's .db is missing, or older than its source",
+        summary: "a table's built file (.db, .lmdb, .cdb) is missing, or older than its source",
         rationale: """
-        Postfix reads the built table (`FILE.db`), never the source. A missing .db fails \
+        Postfix reads the built table (`FILE.db` for hash and btree, `FILE.lmdb`, `FILE.cdb`), \
+        never the source. A missing built file fails \
         every lookup with a temporary error (`451 4.3.0`, mail deferred); a .db older than \
         its source silently enforces yesterday's entries. Run `postmap` (alias tables: \
         `postalias` or `newaliases`) after every edit. A repository rarely carries .db files, \
@@ -20,6 +21,8 @@ struct MapDatabaseStaleRule: PostfixRule {
             .postfix(mainCf: "relay_recipient_maps = ↓hash:/etc/postfix/relay_recipients\n",
                      [("relay_recipients", "user@example.com OK\n")]),
             .postfix(mainCf: "alias_maps = ↓hash:/etc/postfix/aliases\n", [("aliases", "postmaster: root\n")]),
+            .postfix(mainCf: "default_database_type = lmdb\nrelay_recipient_maps = ↓lmdb:/etc/postfix/relay_recipients\n",
+                     [("relay_recipients", "user@example.com OK\n")]),
         ],
         nonTriggering: [
             .postfix(mainCf: "relay_recipient_maps = hash:/etc/postfix/relay_recipients\n"),
