@@ -13,9 +13,11 @@ flags=()
 # the static archive makes that -lstdc++ static.
 archive=$( (command -v clang >/dev/null && clang -print-file-name=libstdc++.a) || gcc -print-file-name=libstdc++.a)
 if [ -f "$archive" ]; then
-    mkdir -p "$build_path/static-libstdc++"
-    echo "INPUT($archive)" > "$build_path/static-libstdc++/libstdc++.so"
-    flags=(-Xswiftc "-L$PWD/$build_path/static-libstdc++")
+    cxx="$build_path/static-libstdc++"
+    [[ "$cxx" = /* ]] || cxx="$PWD/$cxx"
+    mkdir -p "$cxx"
+    echo "INPUT($archive)" > "$cxx/libstdc++.so"
+    flags=(-Xswiftc "-L$cxx")
 else
     echo "release-build.sh: no libstdc++.a (Debian's libstdc++-12-dev); linking libstdc++ dynamically" >&2
 fi
