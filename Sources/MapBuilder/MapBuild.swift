@@ -10,6 +10,8 @@ public struct MapBuildOptions: Sendable {
     public var map: MapOptions
     /// Rebuild even when the table was written from the same source content.
     public var force: Bool
+    /// Memory a sorting writer holds before it spills sorted runs to disk (tests lower it).
+    var sortBudget = SortedBatch.defaultBudget
 
     public init(map: MapOptions = MapOptions(), force: Bool = false) {
         self.map = map
@@ -28,6 +30,8 @@ public struct MapBuildResult: Sendable {
     public var skipped: Bool
     /// Size of the source in bytes (lets a caller decide whether a progress bar is worth it).
     public var sourceBytes: Int
+    /// Sorted runs spilled to disk because the records outgrew the sort's memory budget.
+    var spilledRuns = 0
 }
 
 /// Building tables from a source file (postmap's job) or from entries already in memory.
@@ -54,14 +58,15 @@ public enum MapBuild {
         let mode = (source.info.st_mode & S_IFMT) == S_IFREG
             ? MapWriteOptions.mode(derivedFrom: source.info.st_mode) : 0o644
         return try source.withBytes { bytes in
-            let fingerprint = self.fingerprint(bytes, type: name.type, options: options.map)
+            let (fingerprint, lines) = survey(source, bytes, type: name.type, options: options.map)
             if !options.force && isUpToDate(name, source: source.info, fingerprint: fingerprint) {
                 return MapBuildResult(name: name, warnings: [], count: 0, skipped: true, sourceBytes: bytes.count)
             }
             var write = MapWriteOptions(map: options.map, sourceFile: name.path, mode: mode,
                                         owner: (source.info.st_uid, source.info.st_gid),
-                                        expectedEntries: countLines(bytes), expectedBytes: bytes.count)
+                                        expectedEntries: lines, expectedBytes: bytes.count)
             if geteuid() != 0 { write.owner = nil }
+            write.sortBudget = options.sortBudget
             let writer = try openTableWriter(name, options: write)
             var warnings: [MapWarning] = []
             var records = 0
@@ -86,8 +91,10 @@ public enum MapBuild {
             progress?(2 * bytes.count, 2 * bytes.count)
             warnings.append(contentsOf: writer.warnings)
             warnings.sort { $0.line < $1.line }
-            return MapBuildResult(name: name, warnings: warnings, count: writer.count, skipped: false,
-                                  sourceBytes: bytes.count)
+            var result = MapBuildResult(name: name, warnings: warnings, count: writer.count, skipped: false,
+                                        sourceBytes: bytes.count)
+            result.spilledRuns = writer.spilledRuns
+            return result
         }
     }
 
@@ -120,9 +127,34 @@ public enum MapBuild {
     }
 
     static func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, type: MapType, options: MapOptions) -> String {
-        let hash = ContentHash.xxh64(bytes)
+        fingerprint(xxh64: ContentHash.xxh64(bytes), size: bytes.count, type: type, options: options)
+    }
+
+    /// The fingerprint of a source known by its `ContentHash` (XXH64) and size, for a caller
+    /// that streamed the source rather than holding it.
+    public static func fingerprint(xxh64 hash: UInt64, size: Int, type: MapType, options: MapOptions = MapOptions()) -> String {
         let flags = "\(type.rawValue) fold=\(options.foldCase) utf8=\(options.smtputf8) dup=\(options.duplicates) nul=\(options.nul)"
-        return "xxh64:\(String(hash, radix: 16)) size=\(bytes.count) \(flags)"
+        return "xxh64:\(String(hash, radix: 16)) size=\(size) \(flags)"
+    }
+
+    /// The fingerprint and line count (`countLines`) of a mapped source, read a slice at a time
+    /// with each slice's pages dropped behind it: a 250 MB source must not become 250 MB of
+    /// resident set before the scan even starts.
+    static func survey(_ source: MappedFile, _ bytes: UnsafeBufferPointer<UInt8>, type: MapType,
+                       options: MapOptions) -> (fingerprint: String, lines: Int) {
+        var hasher = ContentHash.Streaming()
+        let slice = 8 << 20
+        var at = 0
+        var lines = 1
+        while at < bytes.count {
+            let n = min(slice, bytes.count - at)
+            let part = UnsafeBufferPointer(rebasing: bytes[at..<(at + n)])
+            hasher.update(part)
+            lines += countLines(part) - 1
+            at += n
+            source.release(before: at)
+        }
+        return (fingerprint(xxh64: hasher.finish(), size: bytes.count, type: type, options: options), lines)
     }
 
     static func countLines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {

@@ -52,6 +52,10 @@ public struct PostfixConfigSet: Sendable {
     public var version: PostfixVersion
     /// Extra files held in memory by name relative to `root` (examples, emitted gateways).
     public var memoryFiles: [String: [UInt8]]
+    /// Files held by a producer instead of their bytes (an emitted relay_recipients of
+    /// millions of lines): they exist for every question, and are produced whole only when a
+    /// rule reads one.
+    public var producedFiles: [String: @Sendable () -> [UInt8]] = [:]
     /// Files linted beside Postfix's, by role: `clamd.conf`, `freshclam.conf`, `amavis` (a
     /// conf.d directory or file), `map` (map sources given on the command line, `\n`-joined).
     public var companions: [String: String] = [:]
@@ -130,7 +134,7 @@ public struct PostfixConfigSet: Sendable {
     /// Lint reads only those: a path outside config_directory (`/etc/aliases`,
     /// `pcre:/etc/passwd`) names a file of the server, not of the machine running lint.
     public func isInLintedTree(_ localPath: String) -> Bool {
-        if memoryFiles[localPath] != nil { return true }
+        if memoryFiles[localPath] != nil || producedFiles[localPath] != nil { return true }
         guard !root.isEmpty else { return false }
         let r = Self.lexicallyNormalized(root), p = Self.lexicallyNormalized(localPath)
         return p == r || p.hasPrefix(r == "/" ? "/" : r + "/") || (r == "." && !p.hasPrefix("/") && !p.hasPrefix(".."))
@@ -139,13 +143,14 @@ public struct PostfixConfigSet: Sendable {
     /// The bytes of a file named by a local path, from memory or disk; nil when missing.
     public func readFile(_ localPath: String) -> [UInt8]? {
         if let m = memoryFiles[localPath] { return m }
+        if let produce = producedFiles[localPath] { return produce() }
         if root.isEmpty { return nil }
         return try? FileLayer.read(localPath)
     }
 
     /// True when the file exists (in memory or on disk).
     public func fileExists(_ localPath: String) -> Bool {
-        memoryFiles[localPath] != nil || (!root.isEmpty && FileManager.default.fileExists(atPath: localPath))
+        memoryFiles[localPath] != nil || producedFiles[localPath] != nil || (!root.isEmpty && FileManager.default.fileExists(atPath: localPath))
     }
 
     public static func joinPath(_ dir: String, _ name: String) -> String {

@@ -3,6 +3,7 @@ import FileLayer
 import MapBuilder
 import PostfixConfig
 import ConfigModel
+import GatewayCompiler
 
 /// A table smtpd can query: fixed-key (hash/btree: folded keys, partial keys allowed) or
 /// regular-expression (pcre/regexp: full keys only, never folded).
@@ -39,13 +40,16 @@ final class FileTableProvider: TableProvider, @unchecked Sendable {
     private var cache: [String: LookupTable?] = [:]
 
     private let read: (@Sendable (String) -> [UInt8]?)?
+    /// Sources produced on demand (see `StreamedTableLookup`), keyed by the Postfix path.
+    private let streams: [String: StreamedContents]
 
     /// `memory`: sources held in memory, keyed by the Postfix path (emitted gateways).
     /// `read`: how to read a located file (lint's in-memory trees); default the file system.
-    public init(memory: [String: String] = [:], smtputf8: Bool = false,
+    public init(memory: [String: String] = [:], streams: [String: StreamedContents] = [:], smtputf8: Bool = false,
                 locate: @escaping @Sendable (String) -> String = { $0 },
                 read: (@Sendable (String) -> [UInt8]?)? = nil) {
         self.memory = memory
+        self.streams = streams
         self.options = MapOptions(smtputf8: smtputf8)
         self.locate = locate
         self.read = read
@@ -53,6 +57,7 @@ final class FileTableProvider: TableProvider, @unchecked Sendable {
 
     private func text(_ path: String) -> String? {
         if let m = memory[path] { return m }
+        if let s = streams[path] { return s.text }
         let local = locate(path)
         if let read { return read(local).map { String(decoding: $0, as: UTF8.self) } }
         return readText(local)
@@ -79,6 +84,10 @@ final class FileTableProvider: TableProvider, @unchecked Sendable {
         let path = String(reference[reference.index(after: colon)...])
         switch type {
         case "hash", "btree", "lmdb", "cdb":
+            if let stream = streams[path] {
+                let streamed = StreamedTableLookup(stream, options: options)
+                return LookupTable(name: reference, kind: .fixed) { streamed.lookup($0) }
+            }
             if memory[path] == nil, let mapType = MapType(rawValue: type),
                let reader = try? MapReader.open(MapName(type: mapType, path: locate(path)), options: options) {
                 let box = ReaderBox(reader)

@@ -92,10 +92,14 @@ public struct SimulationInput: Sendable {
     /// straight from memory.
     public static func load(tree: EmittedTree, config: PostfixConfigSet) -> SimulationInput {
         var memory: [String: String] = [:]
-        // Every file, not only the maps that need building: postscreen's cidr and texthash tables too.
-        for file in tree.files { memory[file.absolutePath] = file.contents }
+        var streams: [String: StreamedContents] = [:]
+        // Every file, not only the maps that need building: postscreen's cidr and texthash tables
+        // too. A streamed one (a recipients file) stays a stream: lookups scan it.
+        for file in tree.files {
+            if let stream = file.stream { streams[file.absolutePath] = stream } else { memory[file.absolutePath] = file.contents }
+        }
         let smtputf8 = config.parameters(for: nil).bool("smtputf8_enable")
-        return SimulationInput(config: config, tables: FileTableProvider(memory: memory, smtputf8: smtputf8),
+        return SimulationInput(config: config, tables: FileTableProvider(memory: memory, streams: streams, smtputf8: smtputf8),
                                diagnostics: config.diagnostics)
     }
 }

@@ -98,7 +98,14 @@ struct Build: ParsableCommand {
         let statuses = TreeWriter.status(of: tree, in: out, databases: true)
         var text = ""
         for (path, status) in statuses {
-            let new = tree.file(path)?.contents
+            if status == .same || !diff { continue }
+            let file = tree.file(path)
+            if let stream = file?.stream, stream.size > TreeWriter.diffableSize {
+                // Millions of lines (a recipients file): one line, not two copies in memory.
+                text += "Large file differs: \(path) (\(stream.size) bytes, streamed from its source; not diffed)\n"
+                continue
+            }
+            let new = file?.contents
             switch status {
             case .same: continue
             case .missing:

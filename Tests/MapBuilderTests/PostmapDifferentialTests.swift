@@ -163,8 +163,11 @@ final class PostmapDifferentialTests: XCTestCase {
 
     /// Builds `source` both ways in sibling dirs and compares dumps, warnings and (optionally)
     /// `postmap -q` answers from both tables.
-    private func compare(_ source: [UInt8], type: MapType, flags: [String], postmap: Postmap, label: String,
-                         smtputf8: Bool = false, queries: Bool = false) throws {
+    /// `sortBudget`: the sorting writers' memory budget (a tiny one forces the spill to disk);
+    /// returns our build's result.
+    @discardableResult
+    func compare(_ source: [UInt8], type: MapType, flags: [String], postmap: Postmap, label: String,
+                 smtputf8: Bool = false, queries: Bool = false, sortBudget: Int? = nil) throws -> MapBuildResult? {
         let dir = try TestSupport.makeTempDir("mapdiff")
         defer { try? FileManager.default.removeItem(at: dir) }
         let theirs = dir.appendingPathComponent("a"), ours = dir.appendingPathComponent("b")
@@ -176,13 +179,14 @@ final class PostmapDifferentialTests: XCTestCase {
         let ourName = MapName(type: type, path: "\(ours.path)/src")
 
         let built = try postmap.run(flags + [theirMap])
-        let options = MapBuildOptions(map: Self.mapOptions(flags, smtputf8: smtputf8), force: true)
+        var options = MapBuildOptions(map: Self.mapOptions(flags, smtputf8: smtputf8), force: true)
+        if let sortBudget { options.sortBudget = sortBudget }
         if built.status != 0 {
             // postmap gives up on records its table cannot hold (a key past lmdb's 511 bytes):
             // so must we, without leaving a table behind.
             XCTAssertThrowsError(try MapBuild.build(ourName, options: options), "postmap failed: \(label)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: ourName.databasePath), label)
-            return
+            return nil
         }
         let theirWarnings = Postmap.warnings(built.stderr).map { normalize($0, theirs.path) }
         let result = try MapBuild.build(ourName, options: options)
@@ -211,7 +215,7 @@ final class PostmapDifferentialTests: XCTestCase {
             XCTAssertEqual(result.count, ourDump.count, "count: \(label)")
         }
 
-        guard queries else { return }
+        guard queries else { return result }
         // Keys as stored plus case variants, in one `postmap -q -` per table: postmap reads our
         // table as its own, and MapReader reads postmap's the same way.
         let keys = theirDump.sorted().prefix(15).compactMap { $0.split(separator: "\t").first.map(String.init) }
@@ -227,6 +231,7 @@ final class PostmapDifferentialTests: XCTestCase {
             if let value = try reader.lookup(key) { fromReader += "\(key)\t\(value)\n" }
         }
         XCTAssertEqual(fromReader, expected, "MapReader on postmap's table: \(label)")
+        return result
     }
 
     static func requireLMDBAndCDB(_ postmap: Postmap) throws {

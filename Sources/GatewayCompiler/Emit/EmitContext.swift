@@ -21,4 +21,9 @@ struct EmitContext: Sendable {
         EmittedFile(path: String(path.drop { $0 == "/" }), contents: contents, mode: mode,
                     map: map.map { MapReference(kind: $0, path: path) })
     }
+    /// An indexed table's source whose contents are produced on demand (see `StreamedContents`).
+    func table(_ path: String, stream: StreamedContents, mode: UInt16 = 0o644) -> EmittedFile {
+        EmittedFile(path: String(path.drop { $0 == "/" }), stream: stream, mode: mode,
+                    map: MapReference(kind: tableType, path: path))
+    }
 }

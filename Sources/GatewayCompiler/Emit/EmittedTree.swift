@@ -39,7 +39,15 @@ public struct EmittedTree: Equatable, Sendable {
 public struct EmittedFile: Equatable, Sendable {
     /// Relative to the root of the target system, never absolute, never with `..`.
     public var path: String
-    public var contents: String
+    /// The text. A streamed file (`stream`) is produced whole on each read: the writer, the
+    /// linter and the simulator use `stream` instead.
+    public var contents: String {
+        get { stream?.text ?? text }
+        set { text = newValue; stream = nil }
+    }
+    private var text: String
+    /// Set when the contents are produced on demand instead of held (see `StreamedContents`).
+    public private(set) var stream: StreamedContents?
     /// Permission bits (0o644 unless the file holds something only its daemon may read).
     public var mode: UInt16
     /// Set when the file is a lookup-table source: its type and the reference main.cf uses.
@@ -47,9 +55,14 @@ public struct EmittedFile: Equatable, Sendable {
 
     public init(path: String, contents: String, mode: UInt16 = 0o644, map: MapReference? = nil) {
         self.path = path
-        self.contents = contents
+        self.text = contents
         self.mode = mode
         self.map = map
+    }
+
+    public init(path: String, stream: StreamedContents, mode: UInt16 = 0o644, map: MapReference? = nil) {
+        self.init(path: path, contents: "", mode: mode, map: map)
+        self.stream = stream
     }
 
     /// The absolute path on the target system.

@@ -57,12 +57,11 @@ extension TreeWriter {
             }
             let (rel, name) = TreeWriter.split(f.path)
             let dir = try directory(rel, create: true)
-            let bytes = Array(f.contents.utf8)
             let tableType = buildDatabase == nil ? nil : f.map.flatMap { $0.kind.needsBuiltFile ? $0.kind : nil }
             let suffix = tableType?.databaseSuffix ?? ""
-            let sourceState = try TreeWriter.state(of: name, in: dir, display: display(f.path), bytes: bytes, mode: f.mode)
+            let sourceState = try TreeWriter.state(of: f, name: name, in: dir, display: display(f.path))
             let tableState = try tableType.map { t throws(Failure) in
-                try TreeWriter.tableState(of: name, type: t, in: dir, display: display(f.path), source: bytes, options: tableOptions)
+                try TreeWriter.tableState(of: f, type: t, name: name, in: dir, display: display(f.path), options: tableOptions)
             } ?? .same
             if sourceState == .same && tableState == .same {
                 report.unchanged.append(f.path)
@@ -75,12 +74,14 @@ extension TreeWriter {
             journal.steps.append(.replace(dir: rel, temp: temp, name: name, backup: try backup(name, in: dir, rel)))
             do {
                 let file = try dir.create(temp)
-                try file.writeAll(bytes)
+                try TreeWriter.write(f, to: file, display: display(f.path))
                 try file.setMode(mode_t(f.mode))
                 try file.sync()
                 try file.close()
-            } catch {
+            } catch let error as FileError {
                 throw Failure(TreeWriter.message(FileError(error.kind, "write", display(f.path), code: error.code)))
+            } catch {
+                throw error as? Failure ?? Failure("\(error)")
             }
             report.written.append(f.path)
             guard let tableType, let buildDatabase else { return }

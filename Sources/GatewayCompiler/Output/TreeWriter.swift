@@ -159,14 +159,13 @@ public enum TreeWriter {
                 if databases, let table = builtTable(f) { out.append((table, .missing)) }
                 continue
             }
-            let bytes = Array(f.contents.utf8)
-            switch (try? state(of: name, in: parent, display: f.path, bytes: bytes, mode: f.mode, strict: false)) ?? .missing {
+            switch (try? state(of: f, name: name, in: parent, display: f.path, strict: false)) ?? .missing {
             case .same: out.append((f.path, .same))
             case .missing: out.append((f.path, .missing))
             case .changed(let old): out.append((f.path, .changed(old: String(decoding: old, as: UTF8.self))))
             }
             if databases, let table = builtTable(f), let kind = f.map?.kind {
-                switch (try? tableState(of: name, type: kind, in: parent, display: f.path, source: bytes,
+                switch (try? tableState(of: f, type: kind, name: name, in: parent, display: f.path,
                                         options: MapOptions(smtputf8: tree.smtputf8), strict: false)) ?? .missing {
                 case .same: out.append((table, .same))
                 case .missing: out.append((table, .missing))

@@ -8,13 +8,19 @@ extension EmittedTree {
         let dir = String(main.absolutePath.dropLast("/main.cf".count))
         let master = file(absolute: dir + "/master.cf")
         var files: [String: [UInt8]] = [:]
+        var produced: [String: @Sendable () -> [UInt8]] = [:]
         var companions: [String: String] = [:]
         for f in self.files {
-            let bytes = Array(f.contents.utf8)
-            files[f.absolutePath] = bytes
             // Paths under the emitted config_directory are also reachable by their short name,
             // as `localPath` maps them for a configuration without a root directory.
-            if f.absolutePath.hasPrefix(dir + "/") { files[String(f.absolutePath.dropFirst(dir.count + 1))] = bytes }
+            let names = [f.absolutePath] + (f.absolutePath.hasPrefix(dir + "/") ? [String(f.absolutePath.dropFirst(dir.count + 1))] : [])
+            if let stream = f.stream {
+                // Not held: a rule that reads it produces it (none of `check`'s rules does).
+                for n in names { produced[n] = { Array(stream.text.utf8) } }
+            } else {
+                let bytes = Array(f.contents.utf8)
+                for n in names { files[n] = bytes }
+            }
             let name = f.absolutePath.split(separator: "/").last.map(String.init) ?? ""
             if name == "clamd.conf" || name == "freshclam.conf" || name == "policyd-weight.conf" { companions[name] = f.absolutePath }
             if name == "amavisd.conf" || f.absolutePath.hasSuffix("/amavis/conf.d/50-user") { companions["amavis"] = f.absolutePath }
@@ -26,6 +32,7 @@ extension EmittedTree {
                                       masterCf: master.map { MasterCf(file: $0.absolutePath, text: $0.contents) },
                                       version: version, memoryFiles: files)
         config.companions = companions
+        config.producedFiles = produced
         return config
     }
 }

@@ -94,6 +94,24 @@ struct AtomicFile {
         do { try directory.sync() } catch { errno = error.code; throw AtomicFile.ioError("fsync", AtomicFile.split(target).dir) }
     }
 
+    /// A scratch file in the target's directory for data too big for memory (a sort's runs):
+    /// opened O_TMPFILE, so it never has a name and vanishes with the process whatever happens;
+    /// where the file system lacks O_TMPFILE, created under the temp's name plus `-sort` (the
+    /// pattern leftovers are swept by) and unlinked at once. Stays inside the target's directory.
+    /// `anonymous: false` takes the fallback (tests).
+    func openScratch(anonymous: Bool = true) throws -> (Int32, String) {
+        #if os(Linux)
+        // O_TMPFILE is a compound macro Swift does not import: __O_TMPFILE | O_DIRECTORY.
+        let fd = anonymous ? openat(directory.fd, ".", 0o20_000_000 | O_DIRECTORY | O_RDWR | O_CLOEXEC, 0o600) : -1
+        if fd >= 0 { return (fd, temp + "-sort") }
+        #endif
+        let name = tempName + "-sort"
+        let named = openat(directory.fd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard named >= 0 else { throw AtomicFile.ioError("create", temp + "-sort") }
+        _ = try? directory.remove(name)
+        return (named, temp + "-sort")
+    }
+
     func discard() {
         _ = try? directory.remove(tempName)
     }

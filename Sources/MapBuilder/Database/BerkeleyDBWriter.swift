@@ -24,6 +24,7 @@ public final class BerkeleyDBWriter: MapWriter {
     private var valueBuffer: [UInt8] = []
     private var sorter: SortedBatch?
     private var finished = false
+    private(set) var spilledRuns = 0
 
     public init(_ name: MapName, options: MapWriteOptions = MapWriteOptions()) throws {
         guard name.type == .hash || name.type == .btree else {
@@ -49,7 +50,8 @@ public final class BerkeleyDBWriter: MapWriter {
         db = handle
         if plan.sorted {
             sorter = SortedBatch(hashMask: plan.hashMask, expectedEntries: plan.entries,
-                                 expectedBytes: options.expectedBytes)
+                                 expectedBytes: options.expectedBytes, budget: options.sortBudget,
+                                 scratch: { [file] in try file.openScratch() })
         }
     }
 
@@ -58,7 +60,7 @@ public final class BerkeleyDBWriter: MapWriter {
     public func append(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int) throws {
         try RecordCheck.validate(key: key, value: value, line: line, table: name)
         if sorter != nil {
-            sorter?.add(key: key, value: value, options: options.map, line: line)
+            try sorter?.add(key: key, value: value, options: options.map, line: line)
             return
         }
         let nul = options.map.nul.writesNul
@@ -118,6 +120,7 @@ public final class BerkeleyDBWriter: MapWriter {
         do {
             if let batch = sorter {
                 sorter = nil
+                spilledRuns = batch.runCount
                 try batch.drain(policy: options.map.duplicates, progress: progress) { k, v, line in
                     try put(k, v, line: line)
                 }

@@ -30,6 +30,7 @@ public final class LMDBWriter: MapWriter {
     private var mapBytes = 0
     private var records = 0
     private var finished = false
+    private(set) var spilledRuns = 0
 
     static let recordsPerTransaction = 16_384
     static let pageSize = 4096
@@ -55,7 +56,8 @@ public final class LMDBWriter: MapWriter {
         env = handle
         maxKeySize = Int(mdb_env_get_maxkeysize(handle))
         batch = SortedBatch(hashMask: nil, expectedEntries: options.expectedEntries,
-                            expectedBytes: options.expectedBytes)
+                            expectedBytes: options.expectedBytes, budget: options.sortBudget,
+                            scratch: { [file] in try file.openScratch() })
     }
 
     deinit { abort() }
@@ -69,7 +71,7 @@ public final class LMDBWriter: MapWriter {
         if key.count + nul > maxKeySize {
             throw tooLong(key.count + nul, line: line)
         }
-        batch?.add(key: key, value: value, options: recordOptions, line: line)
+        try batch?.add(key: key, value: value, options: recordOptions, line: line)
         reserve(key: key.count + nul, value: value.count + nul)
         records += 1
     }
@@ -98,6 +100,7 @@ public final class LMDBWriter: MapWriter {
         do {
             if let batch = self.batch {
                 self.batch = nil
+                spilledRuns = batch.runCount
                 try load(batch, into: env, progress: progress)
             }
             self.env = nil
@@ -138,21 +141,24 @@ public final class LMDBWriter: MapWriter {
         defer { if let txn { mdb_txn_abort(txn) } }
 
         try begin()
-        var previous = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        // A copy: the batch's buffers are valid only during the call (a spilled sort reuses them).
+        var previous: [UInt8] = []
+        var first = true
         var inTransaction = 0
         let policy = options.map.duplicates
         try batch.drain(policy: policy, progress: progress) { k, v, line in
             // Equal keys arrive together in source order: the first is stored (with `.replace`
             // the batch hands over only the last).
-            if k.count == previous.count, let p = previous.baseAddress, let kb = k.baseAddress,
-               memcmp(p, kb, k.count) == 0 {
+            if !first, previous.elementsEqual(k) {
                 if policy == .warn {
                     warnings.append(DuplicateWarning.make(k, line: line, source: options.sourceFile ?? name.path,
                                                           table: MapType.lmdb.duplicateWarningName(name.path)))
                 }
                 return
             }
-            previous = k
+            first = false
+            previous.removeAll(keepingCapacity: true)
+            previous.append(contentsOf: k)
             var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
             var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
             rc = mdb_cursor_put(cursor, &mk, &mv, UInt32(MDB_APPEND))

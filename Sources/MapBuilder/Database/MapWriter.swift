@@ -47,6 +47,8 @@ public struct MapWriteOptions: Sendable {
     public var expectedEntries: Int
     /// Expected source size in bytes (sizes the cache when the entry count is unknown).
     public var expectedBytes: Int
+    /// Memory a sorting writer holds before it spills sorted runs to disk (tests lower it).
+    var sortBudget = SortedBatch.defaultBudget
 
     public init(map: MapOptions = MapOptions(), sourceFile: String? = nil, mode: mode_t = 0o644,
                 owner: (uid: uid_t, gid: gid_t)? = nil, expectedEntries: Int = 0, expectedBytes: Int = 0) {

@@ -8,6 +8,12 @@ import Darwin
 /// and reports the progress of a bulk build's inserts.
 protocol TableWriter: MapWriter {
     func commit(fingerprint: String?, progress: ((Double) -> Void)?) throws
+    /// Sorted runs the build spilled to disk (tests check the spilling path ran).
+    var spilledRuns: Int { get }
+}
+
+extension TableWriter {
+    var spilledRuns: Int { 0 }
 }
 
 extension BerkeleyDBWriter: TableWriter {}

@@ -102,6 +102,9 @@ public struct ResolvedMap: Sendable {
         index[ResolvedMap.fold(key, options: options)].map { entries[$0] }
     }
 
+    /// `key` folded as a table built with `options` stores it (what a lookup compares).
+    public static func folded(_ key: String, options: MapOptions) -> String { fold(key, options: options) }
+
     static func fold(_ key: String, options: MapOptions) -> String {
         guard options.foldCase else { return key }
         return String(decoding: KeyFolding.fold(Array(key.utf8), smtputf8: options.smtputf8), as: UTF8.self)
