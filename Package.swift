@@ -20,9 +20,10 @@ let package = Package(
         .systemLibrary(name: "CCDB", path: "Sources/CCDB", providers: [.apt(["libcdb-dev"])]),
         .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", pkgConfig: "libpcre2-8",
                        providers: [.apt(["libpcre2-dev"])]),
-        // Debian's libssl-dev: STARTTLS in `probe` on the plain POSIX socket (no swift-nio-ssl).
-        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
-                       providers: [.apt(["libssl-dev"])]),
+        // Debian's libssl-dev headers: STARTTLS in `probe` on the plain POSIX socket (no
+        // swift-nio-ssl). libssl is loaded with dlopen when a probe negotiates TLS, not linked:
+        // no other command pays for loading it.
+        .target(name: "COpenSSL", path: "Sources/COpenSSL"),
 
         // File I/O: directory handles (openat, O_NOFOLLOW), typed read failures, atomic replace,
         // locks. The bottom layer: knows nothing else of the project.

@@ -4,10 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# The installed build: the Swift runtime linked in, so each run skips binding libswiftCore and
-# Foundation (README, "Install").
-swift build -c release --static-swift-stdlib --product gatewayctl
-bin=.build/release/gatewayctl
+# The installed build: the Swift runtime and libstdc++ linked in, so each run skips loading and
+# binding them (README, "Install").
+bin=$(bash scripts/release-build.sh)
 example=examples/seed-gateway.conf
 
 echo "== gatewayctl check $example"

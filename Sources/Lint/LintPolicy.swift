@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Diagnostics
 import PostfixConfig
 
@@ -137,14 +137,14 @@ public struct LintPolicy: Sendable, Equatable {
     /// `.git`) or the file system root.
     public static func findFile(for path: String) -> String? {
         let fm = FileManager.default
-        var isDir: ObjCBool = false
+        var isDir = false
         var dir = URL(fileURLWithPath: path).standardizedFileURL
-        if !(fm.fileExists(atPath: dir.path, isDirectory: &isDir) && isDir.boolValue) { dir.deleteLastPathComponent() }
+        if !(fm.fileExists(atPath: dir.path, isDirectory: &isDir) && isDir) { dir.deleteLastPathComponent() }
         while true {
             for name in fileNames {
                 let candidate = dir.appendingPathComponent(name).path
-                var candidateIsDir: ObjCBool = false
-                if fm.fileExists(atPath: candidate, isDirectory: &candidateIsDir), !candidateIsDir.boolValue { return candidate }
+                var candidateIsDir = false
+                if fm.fileExists(atPath: candidate, isDirectory: &candidateIsDir), !candidateIsDir { return candidate }
             }
             if fm.fileExists(atPath: dir.appendingPathComponent(".git").path) { return nil }
             let parent = dir.deletingLastPathComponent()

@@ -1,5 +1,5 @@
 import FileLayer
-import Foundation
+import FoundationEssentials
 import PostfixConfig
 import ConfigModel
 
@@ -44,12 +44,12 @@ public enum LintTarget {
             }
         }
         for path in paths {
-            var isDir: ObjCBool = false
+            var isDir = false
             guard fm.fileExists(atPath: path, isDirectory: &isDir), fm.isReadableFile(atPath: path) else {
                 result.unreadable.append(path)
                 continue
             }
-            if isDir.boolValue {
+            if isDir {
                 guard var c = load(directory: path, version: version) else { result.unreadable.append(path); continue }
                 for d in clamDirs {
                     for f in ["clamd.conf", "freshclam.conf"] where c.companions[f] == nil {
@@ -79,8 +79,7 @@ public enum LintTarget {
                 add(c)
                 continue
             }
-            let name = (path as NSString).lastPathComponent
-            let dir = (path as NSString).deletingLastPathComponent
+            let (dir, name) = Self.splitPath(path)
             let root = dir.isEmpty ? "." : dir
             switch name {
             case _ where name.hasPrefix("main.cf") || name.hasPrefix("master.cf"):
@@ -115,6 +114,18 @@ public enum LintTarget {
     }
 
     /// The Postfix config under `directory`, or a config without main.cf when there is none.
+    /// NSString's `deletingLastPathComponent` and `lastPathComponent`: trailing slashes do not
+    /// count, a bare name has the directory "", a top-level one "/".
+    static func splitPath(_ path: String) -> (dir: String, name: String) {
+        var p = Substring(path)
+        while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
+        guard let slash = p.lastIndex(of: "/") else { return ("", String(p)) }
+        var dir = p[..<slash]
+        while dir.count > 1, dir.hasSuffix("/") { dir = dir.dropLast() }
+        let name = p[p.index(after: slash)...]
+        return (dir.isEmpty ? "/" : String(dir), name.isEmpty ? "/" : String(name))
+    }
+
     static func load(directory: String, version: PostfixVersion?) -> PostfixConfigSet? {
         let fm = FileManager.default
         for sub in postfixDirs {

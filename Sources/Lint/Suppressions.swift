@@ -22,7 +22,7 @@ enum Suppressions {
         var out: [Suppression] = []
         var diagnostics: [Diagnostic] = []
         let lines = bytes.split(separator: 0x0a, omittingEmptySubsequences: false)
-        for (n, raw) in lines.enumerated() {
+        for (n, raw) in lines.enumerated() where mayBeDirective(raw) {
             let text = String(decoding: raw, as: UTF8.self)
             let trimmed = text.drop { $0 == " " || $0 == "\t" }
             guard trimmed.hasPrefix("#") || trimmed.hasPrefix(";") else { continue }
@@ -62,6 +62,17 @@ enum Suppressions {
             out.append(Suppression(rules: rules, reason: reason, span: span, lines: (n + 1)...end))
         }
         return (out, diagnostics)
+    }
+
+    /// The bytes every directive line has (blanks, `#` or `;`, blanks, `gatewayctl:`): most
+    /// lines fail here, before they are decoded and read as Characters below.
+    static func mayBeDirective(_ line: ArraySlice<UInt8>) -> Bool {
+        var i = line.startIndex
+        while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
+        guard i < line.endIndex, line[i] == 0x23 || line[i] == 0x3b else { return false }
+        i += 1
+        while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
+        return line[i...].starts(with: directive.utf8)
     }
 
     static func isSkippable(_ line: ArraySlice<UInt8>) -> Bool {

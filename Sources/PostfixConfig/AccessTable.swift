@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import FileLayer
 import MapBuilder
 import Diagnostics
 
@@ -178,13 +179,14 @@ extension AccessTable {
 public final class AccessTableCache: @unchecked Sendable {
     private var tables: [String: AccessTable] = [:]
     private var derived: [String: any Sendable] = [:]
-    private let lock = NSLock()
+    private let lock = ThreadLock()
 
     /// A value derived from the configuration, computed once per run under `key`. The layer
     /// that computes it owns its type; this cache does not know it.
     public func derived<T: Sendable>(_ key: String, _ make: () -> T) -> T {
         lock.lock()
-        if let a = derived[key] as? T { lock.unlock(); return a }
+        // Unwrapped before the cast: a missing entry cast to an optional `T` would succeed as nil.
+        if let entry = derived[key], let a = entry as? T { lock.unlock(); return a }
         lock.unlock()
         let a = make()
         lock.lock()

@@ -1,4 +1,5 @@
-import Foundation
+import FileLayer
+import FoundationEssentials
 
 /// Postfix's `$name` expansion (src/util/mac_expand.c), applied recursively:
 /// `$name`, `${name}`, `$(name)`; `${name?text}` (text when `$name` is non-empty),
@@ -252,7 +253,7 @@ public struct CompatibilityLevel: Comparable, Sendable, CustomStringConvertible 
 /// it names nothing). Only complete expansions are kept; they do not depend on the level they
 /// were reached from.
 public final class ExpansionMemo: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var values: [String: (bytes: [UInt8], height: Int)] = [:]
 
     public init() {}

@@ -2,28 +2,7 @@
 /// (`KnowledgeParameters.swift`, generated), restrictions (`KnowledgeRestrictions.swift`).
 public enum PostfixKnowledge {
     /// Built-in defaults of Postfix 3.7 by name (the generated table).
-    static let parameterDefaults: [String: String] = {
-        // Byte-level: this runs on every start of `check` and `lint`, and the generic
-        // `firstRange(of:)` made it a third of a seed check's instructions.
-        var out: [String: String] = [:]
-        out.reserveCapacity(1024)
-        let bytes = Array(parameterDefaultsText.utf8)
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-            // `name = value` or `name =`; names never hold `=` or spaces.
-            var eq = start
-            while eq < end, bytes[eq] != UInt8(ascii: "=") { eq += 1 }
-            if eq < end, eq > start, bytes[eq - 1] == UInt8(ascii: " ") {
-                let valueStart = eq + 1 < end && bytes[eq + 1] == UInt8(ascii: " ") ? eq + 2 : eq + 1
-                out[String(decoding: bytes[start..<(eq - 1)], as: UTF8.self)] =
-                    String(decoding: bytes[valueStart..<end], as: UTF8.self)
-            }
-            start = end + 1
-        }
-        return out
-    }()
+    static let parameterDefaults = ParameterDefaults(parameterDefaultsText)
 
     /// Parameters that appeared after 2.0, by the release that introduced them (postconf(5)),
     /// for the ones a gateway is likely to use. Names absent here are treated as always present.
@@ -73,24 +52,21 @@ public enum PostfixKnowledge {
             (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
                 || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_")
         }
-        for (name, value) in parameterDefaults {
-            var value = value
-            value.withUTF8 { v in
-                var i = 0
-                while i + 1 < v.count {
-                    guard v[i] == UInt8(ascii: "$"), v[i + 1] == UInt8(ascii: "{") else { i += 1; continue }
-                    var end = i + 2
-                    while end < v.count, isNameByte(v[end]) { end += 1 }
-                    let old = v[(i + 2)..<end]
-                    // `${old?{$old}:...}`: the new name's default honours the old name.
-                    let tail = v[end...]
-                    if !old.isEmpty, tail.count >= old.count + 4, tail.starts(with: "?{$".utf8),
-                       tail.dropFirst(3).starts(with: old), tail[end + 3 + old.count] == UInt8(ascii: "}") {
-                        let oldName = String(decoding: old, as: UTF8.self)
-                        if parameterDefaults[oldName] == nil { out[oldName] = name }
-                    }
-                    i += 2
+        parameterDefaults.forEachLine { name, v in
+            var i = 0
+            while i + 1 < v.count {
+                guard v[i] == UInt8(ascii: "$"), v[i + 1] == UInt8(ascii: "{") else { i += 1; continue }
+                var end = i + 2
+                while end < v.count, isNameByte(v[end]) { end += 1 }
+                let old = v[(i + 2)..<end]
+                // `${old?{$old}:...}`: the new name's default honours the old name.
+                let tail = v[end...]
+                if !old.isEmpty, tail.count >= old.count + 4, tail.starts(with: "?{$".utf8),
+                   tail.dropFirst(3).starts(with: old), tail[end + 3 + old.count] == UInt8(ascii: "}") {
+                    let oldName = String(decoding: old, as: UTF8.self)
+                    if parameterDefaults[oldName] == nil { out[oldName] = String(decoding: name, as: UTF8.self) }
                 }
+                i += 2
             }
         }
         return out
@@ -143,5 +119,5 @@ public enum PostfixKnowledge {
         return false
     }
 
-    public static var parameterNames: Dictionary<String, String>.Keys { parameterDefaults.keys }
+    public static var parameterNames: [String] { parameterDefaults.names }
 }

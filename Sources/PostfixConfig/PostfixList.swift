@@ -35,6 +35,18 @@ public enum PostfixList {
     static func isSeparator(_ c: UInt8) -> Bool { c == 0x2c || c.isPostfixSpace }
 }
 
+extension StringProtocol {
+    /// Foundation's `trimmingCharacters(in: .whitespaces)`: tabs and Unicode space separators
+    /// (category Zs) at either end; line breaks stay.
+    public func trimmingBlanks() -> String {
+        let scalars = String(self).unicodeScalars
+        let blank: (Unicode.Scalar) -> Bool = { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+        guard let first = scalars.firstIndex(where: { !blank($0) }),
+              let last = scalars.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(scalars[first...last])
+    }
+}
+
 extension String {
     public func trimmingPostfixSpace() -> String {
         let b = Array(utf8)

@@ -1,5 +1,5 @@
 import ConfigModel
-import Foundation
+import FoundationEssentials
 
 /// Postfix's match lists (src/util/match_list.c): `mynetworks`-style host/address lists and
 /// `relay_domains`-style domain lists, with `!` negation, `type:table` entries and the parent
@@ -122,7 +122,7 @@ struct CIDRTableEntry {
             var key = fields[0]
             if key.hasPrefix("[") { key = key.dropFirst().filter { $0 != "]" }[...] }
             let network = CIDRMatch(key) ?? IPAddress(key).flatMap { CIDRMatch("\(key)/\($0.bytes.count * 8)") }
-            return network.map { CIDRTableEntry(network: $0, value: fields[1].trimmingCharacters(in: .whitespaces)) }
+            return network.map { CIDRTableEntry(network: $0, value: fields[1].trimmingBlanks()) }
         }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import FileLayer
 import MapBuilder
 import PostfixConfig
@@ -36,7 +36,7 @@ final class FileTableProvider: TableProvider, @unchecked Sendable {
     private let memory: [String: String]
     /// `smtputf8_enable = yes`: fixed-table keys and lookups get Postfix's Unicode casefold.
     private let options: MapOptions
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var cache: [String: LookupTable?] = [:]
 
     private let read: (@Sendable (String) -> [UInt8]?)?
@@ -120,7 +120,7 @@ final class FileTableProvider: TableProvider, @unchecked Sendable {
 /// MapReader is a class holding a Berkeley DB handle; lookups are serialized here.
 private final class ReaderBox: @unchecked Sendable {
     private let reader: MapReader
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     init(_ reader: MapReader) { self.reader = reader }
     func lookup(_ key: String) -> String? {
         lock.lock()

@@ -160,7 +160,7 @@ extension RestrictionEvaluator {
             if pp.hasPrefix("["), pp.hasSuffix("]") {
                 let body = pp.dropFirst().dropLast()
                 let ok = body.split(separator: ";").contains { item in
-                    let range = item.components(separatedBy: "..")
+                    let range = item.split(separator: "..", omittingEmptySubsequences: false)
                     if range.count == 2, let lo = Int(range[0]), let hi = Int(range[1]) { return (lo...hi).contains(value) }
                     return Int(item) == value
                 }

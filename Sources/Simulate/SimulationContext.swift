@@ -1,4 +1,5 @@
-import Foundation
+import FileLayer
+import FoundationEssentials
 import PostfixConfig
 
 /// Everything the simulator reads from the configuration, resolved once per run: effective
@@ -52,7 +53,7 @@ public struct SimulationContext: Sendable {
 /// The memo behind `SimulationContext.items`; a class so the value-type context can fill it
 /// while it is shared (batch mode), hence the lock.
 private final class ListMemo: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var cache: [String: [String]] = [:]
 
     func items(_ name: String, _ expand: () -> [String]) -> [String] {

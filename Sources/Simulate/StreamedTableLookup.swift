@@ -1,4 +1,5 @@
-import Foundation
+import FileLayer
+import FoundationEssentials
 import MapBuilder
 import GatewayCompiler
 
@@ -10,7 +11,7 @@ import GatewayCompiler
 final class StreamedTableLookup: @unchecked Sendable {
     private let stream: StreamedContents
     private let options: MapOptions
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var answers: [String: String?] = [:]
 
     init(_ stream: StreamedContents, options: MapOptions) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ConfigModel
 
 /// `gatewayctl check [CONFIG]`: parse gateway.conf, run every gateway rule, report.
+/// A new option or flag must also go into `FastArguments` (FastArgumentsTests fails until it does).
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",

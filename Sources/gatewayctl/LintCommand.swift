@@ -2,7 +2,7 @@ import ArgumentParser
 import FileLayer
 import ConfigModel
 import Diagnostics
-import Foundation
+import FoundationEssentials
 import Lint
 import PostfixConfig
 
@@ -90,14 +90,14 @@ struct Lint: ParsableCommand {
             var policy = cli
             if !noConfig, let file = LintPolicy.findFile(for: config.root.isEmpty ? "." : config.root) {
                 do {
-                    let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
+                    let bytes = try FileLayer.read(file)
                     policy = try LintPolicy.parse(bytes, file: file).overridden(by: cli)
                 } catch let e as LintPolicy.PolicyError {
                     Terminal.error("gatewayctl: \(e.description)")
                     policyFailed = true
                     continue
                 } catch {
-                    Terminal.error("gatewayctl: cannot read `\(file)`: \(error.localizedDescription)")
+                    Terminal.error("gatewayctl: \(error)")
                     policyFailed = true
                     continue
                 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ConfigModel
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
 import Glibc
@@ -28,8 +28,10 @@ struct OutputOptions: ParsableArguments {
                 baseDirectory: String? = nil) -> ExitCode {
         let failing = diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
         let status: Int32 = inputFailed ? 2 : failing ? 1 : 0
+        // The rule catalogue is SARIF's alone (`tool.driver.rules`): not built for the others.
         var options = ReportOptions(color: format == .text && Terminal.colorEnabled(fd: 1),
-                                    toolVersion: GatewayCtl.version, rules: RuleRegistry.descriptions)
+                                    toolVersion: GatewayCtl.version,
+                                    rules: format == .sarif ? RuleRegistry.descriptions : [])
         if linted != nil {
             options.linted = linted
             options.exitStatus = Int(status)

@@ -1,12 +1,13 @@
 import ArgumentParser
 import FileLayer
 import ConfigModel
-import Foundation
+import FoundationEssentials
 import Diagnostics
 import Simulate
 import Lint
 
 /// `gatewayctl simulate`: predict smtpd's reply to a transaction, with the trace.
+/// A new option or flag must also go into `FastArguments` (FastArgumentsTests fails until it does).
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",

@@ -145,6 +145,22 @@ final class PostmapDifferentialTests: XCTestCase {
         }
     }
 
+    /// The casefold table (generated from CaseFolding.txt) against ICU's as postmap applies it:
+    /// one key per scalar that folds, upper and lower variants of each, dumped both ways.
+    func testCasefoldOfEveryFoldingScalarMatchesPostmap() throws {
+        let postmap = try Postmap(smtputf8: true)
+        defer { postmap.cleanup() }
+        var source = ""
+        let table = KeyFolding.caseFoldTable
+        XCTAssertGreaterThan(table.count / 4, 1400)
+        for row in stride(from: 0, to: table.count, by: 4) {
+            guard let scalar = Unicode.Scalar(table[row]) else { continue }
+            source += "k\(Character(scalar))@x v\(row / 4)\n"
+        }
+        try compare(Array(source.utf8), type: .hash, flags: [], postmap: postmap, label: "every folding scalar",
+                    smtputf8: true, queries: true)
+    }
+
     /// Builds `source` both ways in sibling dirs and compares dumps, warnings and (optionally)
     /// `postmap -q` answers from both tables.
     /// `sortBudget`: the sorting writers' memory budget (a tiny one forces the spill to disk);

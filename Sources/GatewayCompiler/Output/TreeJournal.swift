@@ -74,7 +74,7 @@ struct TreeJournal: Equatable {
         guard name.hasPrefix(".") || name.hasPrefix("__db.") else { return nil }
         // The tag may follow a name that itself holds `.gatewayctl-` (`..gatewayctl-tree.gatewayctl-PID-new`).
         var from = name.startIndex
-        while let r = name.range(of: ".gatewayctl-", range: from..<name.endIndex) {
+        while let r = name[from...].firstRange(of: ".gatewayctl-") {
             let rest = name[r.upperBound...]
             if let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 { return pid }
             from = r.upperBound

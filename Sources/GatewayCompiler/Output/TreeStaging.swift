@@ -93,7 +93,7 @@ extension TreeWriter {
                     report.warnings.append("\(display(f.path)):\(w.line): \(w.message)")
                 }
             } catch {
-                let text = "\(error)".replacingOccurrences(of: dir.procPath + "/" + temp, with: display(f.path))
+                let text = "\(error)".replacing(dir.procPath + "/" + temp, with: display(f.path))
                 throw Failure("cannot build `\(display(f.path))\(suffix)`: \(text)")
             }
             report.written.append(f.path + suffix)

@@ -15,7 +15,7 @@ enum DiskSpace {
     static func explain(_ error: Error, near path: String) -> Error {
         guard let e = error as? MapError, e.kind == .io || e.kind == .database,
               !e.message.hasSuffix(String(cString: strerror(ENOSPC))), isFull(near: path) else { return error }
-        let operation = e.message.range(of: ": ", options: .backwards).map { String(e.message[..<$0.lowerBound]) } ?? e.message
+        let operation = e.message.ranges(of: ": ").last.map { String(e.message[..<$0.lowerBound]) } ?? e.message
         return MapError(.io, "\(operation): \(String(cString: strerror(ENOSPC)))")
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Diagnostics
 import PostfixConfig
 
@@ -29,7 +29,7 @@ struct AmavisAdminRouteRule: PostfixRule {
         ])
 
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
-        guard let amavis = AmavisSettings(config) else { return [] }
+        guard let amavis = AmavisSettings.of(config) else { return [] }
         // Debian: a file after 20-debian_defaults sets $mydomain but none sets $virus_admin.
         let adminAfterDefaults = amavis.spans["virus_admin"].map { Self.afterDefaults($0.file) } ?? false
         if amavis.isDebianConfD, let domainSpan = amavis.spans["mydomain"], Self.afterDefaults(domainSpan.file), !adminAfterDefaults {
@@ -37,9 +37,9 @@ struct AmavisAdminRouteRule: PostfixRule {
                                     at: domainSpan, fix: "add `$virus_admin = \"postmaster\\@$mydomain\";` after `$mydomain`")]
         }
         guard config.hasMainCf, let admin = amavis.value("virus_admin"), let span = amavis.spans["virus_admin"] else { return [] }
-        let address = admin.replacingOccurrences(of: "\\@", with: "@")
-            .replacingOccurrences(of: "$mydomain", with: amavis.value("mydomain") ?? "$mydomain")
-            .replacingOccurrences(of: "${mydomain}", with: amavis.value("mydomain") ?? "$mydomain")
+        let address = admin.replacing("\\@", with: "@")
+            .replacing("$mydomain", with: amavis.value("mydomain") ?? "$mydomain")
+            .replacing("${mydomain}", with: amavis.value("mydomain") ?? "$mydomain")
         guard let at = address.lastIndex(of: "@"), !address.contains("$") else { return [] }
         let domain = address[address.index(after: at)...].lowercased()
         let main = config.parameters(for: nil)
@@ -54,6 +54,6 @@ struct AmavisAdminRouteRule: PostfixRule {
 
     /// Debian's packaged snippets are 01-debian ... 25-amavis_helpers; the admin's come later.
     static func afterDefaults(_ file: String) -> Bool {
-        ((file as NSString).lastPathComponent) > "20-debian_defaults"
+        file.split(separator: "/").last.map(String.init) ?? file > "20-debian_defaults"
     }
 }

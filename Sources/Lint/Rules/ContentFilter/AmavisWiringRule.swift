@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Diagnostics
 import PostfixConfig
 
@@ -85,7 +85,7 @@ struct AmavisWiringRule: PostfixRule {
         // `$forward_method` (default smtp:[127.0.0.1]:10025), else the filter's port + 1 (the
         // amavis convention). Any other smtpd, e.g. a public alternate port such as 2525 or
         // Proxmox's internal 26, is not one: clearing content_filter there lets mail bypass scanning.
-        let amavis = AmavisSettings(config)
+        let amavis = AmavisSettings.of(config)
         // A filter port that is itself one of master.cf's smtpd listeners is GW5004's finding
         // (nothing is scanned); the return path then means nothing.
         let filterPort = nexthop.split(separator: ":").last.flatMap { Int($0) }
@@ -163,7 +163,7 @@ extension AmavisWiringRule {
 }
 
 /// `$name = value;` assignments from amavis's Perl configuration (a file or a conf.d dir).
-struct AmavisSettings {
+struct AmavisSettings: Sendable {
     var values: [String: String] = [:]
     /// Where each value was (last) set: the name's `$` in its file.
     var spans: [String: SourceSpan] = [:]
@@ -175,11 +175,17 @@ struct AmavisSettings {
     /// snippets (01-debian ... 20-debian_defaults) run before the admin's 50-user.
     var isDebianConfD = false
 
-    init?(_ config: PostfixConfigSet) {
+    /// The settings of `config`'s amavis companion, read once per run: five rules ask.
+    static func of(_ config: PostfixConfigSet) -> AmavisSettings? {
+        guard let path = config.companion("amavis") else { return nil }
+        return config.tables.derived("amavis-settings\u{0}" + path) { AmavisSettings(config) }
+    }
+
+    private init?(_ config: PostfixConfigSet) {
         guard let path = config.companion("amavis") else { return nil }
         var files = [path]
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        var isDir = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir {
             files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
                 .filter { !$0.hasPrefix(".") }
                 .map { PostfixConfigSet.joinPath(path, $0) }
@@ -188,12 +194,25 @@ struct AmavisSettings {
         self.files = files
         for f in files {
             guard let bytes = config.readFile(f) else { continue }
-            texts[f] = String(decoding: bytes, as: UTF8.self)
-            for (n, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let text = String(decoding: bytes, as: UTF8.self)
+            texts[f] = text
+            // Only `$name = value;` lines matter: found as bytes, each decoded alone. Splitting
+            // the bytes at LF is splitting the text at "\n" unless it holds a CR ("\r\n" is one
+            // Character): such a text is split as a String, as before.
+            let lines: [(Int, Substring)]
+            if bytes.contains(0x0D) {
+                lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { ($0.offset, $0.element) }
+            } else {
+                lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated().compactMap { n, line in
+                    line.first { $0 != 0x20 && $0 != 0x09 } == UInt8(ascii: "$")
+                        ? (n, Substring(String(decoding: line, as: UTF8.self))) : nil
+                }
+            }
+            for (n, line) in lines {
                 let t = line.drop { $0 == " " || $0 == "\t" }
                 guard t.hasPrefix("$"), let eq = t.firstIndex(of: "="), let semi = t.firstIndex(of: ";"), eq < semi else { continue }
-                let name = t[t.index(after: t.startIndex)..<eq].trimmingCharacters(in: .whitespaces)
-                var value = t[t.index(after: eq)..<semi].trimmingCharacters(in: .whitespaces)
+                let name = t[t.index(after: t.startIndex)..<eq].trimmingBlanks()
+                var value = t[t.index(after: eq)..<semi].trimmingBlanks()
                 if value.hasPrefix("'") || value.hasPrefix("\"") { value = String(value.dropFirst().dropLast()) }
                 values[name] = value
                 spans[name] = SourceSpan(file: f, line: n + 1, column: line.count - t.count + 1)

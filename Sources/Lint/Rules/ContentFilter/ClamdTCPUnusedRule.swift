@@ -31,7 +31,7 @@ struct ClamdTCPUnusedRule: PostfixRule {
 
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let clamd = config.clamConf("clamd.conf"), let tcp = clamd.option("TCPSocket"),
-              let amavis = AmavisSettings(config) else { return [] }
+              let amavis = AmavisSettings.of(config) else { return [] }
         let addresses = clamd.options.filter { $0.name == "TCPAddr" }.map(\.value)
         let loopbackOnly = !addresses.isEmpty && addresses.allSatisfy {
             $0.hasPrefix("127.") || $0 == "::1" || $0 == "localhost"

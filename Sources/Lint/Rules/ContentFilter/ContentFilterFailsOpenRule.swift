@@ -46,7 +46,7 @@ struct ContentFilterFailsOpenRule: PostfixRule {
                                            severity: scanner == nil ? .warning : .error))
             }
         }
-        if let amavis = AmavisSettings(config), let last = amavis.files.last, scansForViruses(amavis) {
+        if let amavis = AmavisSettings.of(config), let last = amavis.files.last, scansForViruses(amavis) {
             let v = amavis.value("virus_scanners_failure_is_fatal") ?? "undef"
             if !["1", "yes"].contains(v.lowercased()) {
                 out.append(Self.diagnostic("amavis passes mail UNCHECKED when every virus scanner fails (`$virus_scanners_failure_is_fatal` is \(v == "undef" ? "not set" : "`\(v)`"))",
@@ -60,9 +60,20 @@ struct ContentFilterFailsOpenRule: PostfixRule {
     static let scannerNames = ["clamav", "clamd", "rspamd", "amavis", "spamass", "mimedefang", "spamd", "sophie", "savdid"]
 
     /// False when the configuration turns virus checks off for everyone.
+    /// A line that reads `@bypass_virus_checks_maps=(1)` once its spaces are dropped; compared
+    /// as bytes (a Character filter of every line cost more than the rest of the rule).
     private func scansForViruses(_ amavis: AmavisSettings) -> Bool {
-        !amavis.texts.values.contains { text in
-            text.split(separator: "\n").contains { $0.filter { $0 != " " }.hasPrefix("@bypass_virus_checks_maps=(1)") }
+        let bypass = Array("@bypass_virus_checks_maps=(1)".utf8)
+        return !amavis.texts.values.contains { text in
+            text.utf8.split(separator: UInt8(ascii: "\n")).contains { line in
+                var matched = 0
+                for c in line where c != UInt8(ascii: " ") {
+                    guard c == bypass[matched] else { return false }
+                    matched += 1
+                    if matched == bypass.count { return true }
+                }
+                return false
+            }
         }
     }
 }

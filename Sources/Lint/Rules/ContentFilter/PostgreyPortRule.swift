@@ -24,7 +24,7 @@ struct PostgreyPortRule: PostfixRule {
 
     /// `--inet=[host:]port` from a Debian defaults file or a FreeBSD rc.conf line.
     static func listener(_ text: String) -> (host: String?, port: Int)? {
-        guard let r = text.range(of: "--inet=") ?? text.range(of: "--inet ") else { return nil }
+        guard let r = text.firstRange(of: "--inet=") ?? text.firstRange(of: "--inet ") else { return nil }
         let spec = text[r.upperBound...].prefix { !$0.isWhitespace && $0 != "\"" && $0 != "'" }
         let parts = spec.split(separator: ":")
         guard let port = parts.last.flatMap({ Int($0) }) else { return nil }

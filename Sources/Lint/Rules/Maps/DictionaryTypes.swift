@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Diagnostics
 import PostfixConfig
 
@@ -44,16 +44,7 @@ enum DictionaryTypes {
         guard let postconf = ["/usr/sbin/postconf", "/usr/local/sbin/postconf"].first(where: {
             FileManager.default.isExecutableFile(atPath: $0)
         }) else { return nil }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: postconf)
-        p.arguments = ["-c", configDirectory, "-m"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { return nil }
+        guard let data = Subprocess.output(postconf, ["-c", configDirectory, "-m"]) else { return nil }
         let types = Set(String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
         return types.isEmpty ? nil : types
     }

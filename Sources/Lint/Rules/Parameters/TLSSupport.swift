@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PostfixConfig
 
 /// What the TLS rules share: whether a scope turns server TLS on, and which files it names.

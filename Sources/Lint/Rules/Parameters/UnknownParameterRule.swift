@@ -59,10 +59,18 @@ struct UnknownParameterRule: PostfixRule {
         let classes = Set(config.parameters(for: nil).list("smtpd_restriction_classes").map(\.text))
         // Only names the target version has: no 3.6 allowlist names for a 3.4 server.
         // Old names of renamed parameters are the right suggestion where the new one is too new.
-        // Indexed once per run: a main.cf may hold 100,000 unknown names.
-        let oldNames = PostfixKnowledge.compatibilityNames.filter { !PostfixKnowledge.exists($0.value, in: config.version) }.keys
-        let candidates = Suggest.Index(PostfixKnowledge.parameterNames.filter { PostfixKnowledge.exists($0, in: config.version) }
-                                       + oldNames)
+        // Indexed once per run, at the first unknown name (most configurations have none, and
+        // the index of 1,000 names costs more than the rest of the rule): a main.cf may hold
+        // 100,000 unknown names.
+        var index: Suggest.Index?
+        func candidates() -> Suggest.Index {
+            if let index { return index }
+            let oldNames = PostfixKnowledge.compatibilityNames.filter { !PostfixKnowledge.exists($0.value, in: config.version) }.keys
+            let built = Suggest.Index(PostfixKnowledge.parameterNames.filter { PostfixKnowledge.exists($0, in: config.version) }
+                                      + oldNames)
+            index = built
+            return built
+        }
         var out = DiagnosticSet()
         var names: [(String, SourceSpan)] = config.mainCf.entries.map { ($0.name, $0.nameSpan) }
         for s in config.masterCf?.services ?? [] {
@@ -81,7 +89,7 @@ struct UnknownParameterRule: PostfixRule {
                 continue
             }
             if referenced.contains(name) || classes.contains(name) { continue }
-            let suggestion = candidates.closest(to: name)
+            let suggestion = candidates().closest(to: name)
             if let s = suggestion {
                 out.add(Self.diagnostic("unknown parameter `\(name)`; did you mean `\(s)`?", at: span, fix: "write `\(s)`"))
             } else {

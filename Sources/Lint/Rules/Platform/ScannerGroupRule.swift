@@ -33,14 +33,14 @@ struct ScannerGroupRule: PostfixRule {
 
     func check(_ config: PostfixConfigSet) -> [Diagnostic] {
         guard let groupFile = config.companion("group"), let bytes = config.readFile(groupFile),
-              let amavis = AmavisSettings(config), let clamd = config.clamConf("clamd.conf") else { return [] }
+              let amavis = AmavisSettings.of(config), let clamd = config.clamConf("clamd.conf") else { return [] }
         let group = amavis.value("daemon_group") ?? (amavis.isDebianConfD ? "amavis" : "vscan")
         let user = clamd.value("User") ?? "clamav"
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard let n = lines.firstIndex(where: { $0.split(separator: ":", omittingEmptySubsequences: false).first.map(String.init) == group })
         else { return [] }
         let fields = lines[n].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        let members = fields.count > 3 ? fields[3].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : []
+        let members = fields.count > 3 ? fields[3].split(separator: ",").map { $0.trimmingBlanks() } : []
         if members.contains(user) || user == amavis.value("daemon_user") { return [] }
         // The user's primary group counts too (/etc/passwd beside /etc/group).
         if fields.count > 2, let passwd = config.readFile(PostfixConfigSet.joinPath(String(groupFile.dropLast("group".count)), "passwd")) {
