@@ -26,6 +26,12 @@ for name, t in targets.items():
                 for m in re.findall(r"^\s*(?:@testable\s+)?import\s+(\w+)", open(os.path.join(root, f)).read(), re.M):
                     if m in targets: imports.add(m)
     graph[name] = sorted(deps | imports)
+    # Full Foundation drags ICU and FoundationInternationalization into every command (start-up
+    # cost, binary size): product code imports FoundationEssentials only.
+    for root, _, files in os.walk(t["path"]):
+        for f in files:
+            if f.endswith(".swift") and re.search(r"^\s*import\s+(Foundation|FoundationInternationalization)\s*$", open(os.path.join(root, f)).read(), re.M):
+                problems.append(f"{os.path.join(root, f)}: imports full Foundation (use FoundationEssentials)")
     for m in sorted(imports - deps):
         problems.append(f"{name} imports {m} without declaring it in Package.swift")
 for name in sorted(graph, key=lambda n: rank.get(n, -1)):

@@ -30,7 +30,7 @@ struct Lint: ParsableCommand {
     var paths: [String]
 
     @Option(name: .long, help: ArgumentHelp(
-        "Target Postfix version: decides defaults and names (default: main.cf's `# gatewayctl: postfix-version=X.Y`, else 3.7).",
+        "Target Postfix version: decides defaults and names (default: main.cf's `# gatewayctl: postfix-version=X.Y`, else its compatibility_level when above 3.7, else 3.7).",
         valueName: "X.Y"))
     var postfixVersion: String?
 
