@@ -112,7 +112,7 @@ extension PostmapDifferentialTests {
         var generator = SourceGenerator(seed: 11)
         var source = generator.source(lines: 20_000)
         // Many keys seen many times, in changing case, spread over the whole source.
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for i in 0..<6_000 {
             let n = rng.next() % 700
             let key = n % 3 == 0 ? "Dup\(n)@Example.COM" : "dup\(n)@example.com"
@@ -124,18 +124,5 @@ extension PostmapDifferentialTests {
             let built = try XCTUnwrap(result, "postmap could not build cdb \(flags)")
             if flags.isEmpty || flags == ["-f"] { XCTAssertGreaterThan(built.warnings.count, 5_000, "\(flags): duplicates not found") }
         }
-    }
-}
-
-/// A small deterministic generator for the test's duplicate keys.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

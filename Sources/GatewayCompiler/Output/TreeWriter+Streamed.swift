@@ -53,15 +53,9 @@ extension TreeWriter {
     /// `tableState(of:)` for a streamed source: the expected fingerprint from the stream's hash.
     static func tableState(of name: String, type: MapType, in dir: Directory, display: String, stream: StreamedContents,
                            options: MapOptions = MapOptions(), strict: Bool = true) throws(Failure) -> FileState {
-        let table = name + type.databaseSuffix
-        guard let st = dir.info(table) else { return .missing }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            if !strict { return .missing }
-            throw Failure(message(FileError((st.st_mode & S_IFMT) == S_IFLNK ? .symlink : .notRegularFile, "write",
-                                            display + type.databaseSuffix)))
+        try tableState(of: name, type: type, in: dir, display: display, strict: strict) {
+            MapBuild.fingerprint(xxh64: stream.xxh64, size: stream.size, type: type, options: options)
         }
-        let expected = MapBuild.fingerprint(xxh64: stream.xxh64, size: stream.size, type: type, options: options)
-        return dir.attribute(MapBuild.fingerprintAttribute, of: table) == Array(expected.utf8) ? .same : .changed(old: [])
     }
 
     /// The file's state whichever way it holds its contents.

@@ -123,6 +123,16 @@ public enum TreeWriter {
     /// built otherwise counts as stale and is rebuilt. `options`: the tree's (`EmittedTree.smtputf8`).
     static func tableState(of name: String, type: MapType, in dir: Directory, display: String, source: [UInt8],
                            options: MapOptions = MapOptions(), strict: Bool = true) throws(Failure) -> FileState {
+        // The fingerprint covers the type: a hash and a btree `.db` of one source differ.
+        try tableState(of: name, type: type, in: dir, display: display, strict: strict) {
+            MapBuild.fingerprint(ofSource: source, type: type, options: options)
+        }
+    }
+
+    /// The built table of `name` against the fingerprint `expected` gives (computed only when a
+    /// regular table file is there); a non-regular file in the way as in `state(of:)`.
+    static func tableState(of name: String, type: MapType, in dir: Directory, display: String, strict: Bool,
+                           expected: () -> String) throws(Failure) -> FileState {
         let table = name + type.databaseSuffix
         guard let st = dir.info(table) else { return .missing }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
@@ -130,9 +140,7 @@ public enum TreeWriter {
             throw Failure(message(FileError((st.st_mode & S_IFMT) == S_IFLNK ? .symlink : .notRegularFile, "write",
                                             display + type.databaseSuffix)))
         }
-        // The fingerprint covers the type: a hash and a btree `.db` of one source differ.
-        let expected = MapBuild.fingerprint(ofSource: source, type: type, options: options)
-        return dir.attribute(MapBuild.fingerprintAttribute, of: table) == Array(expected.utf8) ? .same : .changed(old: [])
+        return dir.attribute(MapBuild.fingerprintAttribute, of: table) == Array(expected().utf8) ? .same : .changed(old: [])
     }
 
     /// True when DIR holds the journal of a build that was interrupted (the next build rolls it back).

@@ -22,7 +22,6 @@ public enum ContentHash {
         var i = 0
         var h: UInt64
         func read64(_ o: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
-        func read32(_ o: Int) -> UInt64 { UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt32.self))) }
         if n >= 32 {
             var v1 = seed &+ p1 &+ p2, v2 = seed &+ p2, v3 = seed, v4 = seed &- p1
             while i + 32 <= n {
@@ -35,23 +34,7 @@ public enum ContentHash {
         } else {
             h = seed &+ p5
         }
-        h = h &+ UInt64(n)
-        while i + 8 <= n {
-            h ^= round(0, read64(i))
-            h = rotl(h, 27) &* p1 &+ p4
-            i += 8
-        }
-        if i + 4 <= n {
-            h ^= read32(i) &* p1
-            h = rotl(h, 23) &* p2 &+ p3
-            i += 4
-        }
-        while i < n {
-            h ^= UInt64(base[i]) &* p5
-            h = rotl(h, 11) &* p1
-            i += 1
-        }
-        return avalanche(h)
+        return tail(h &+ UInt64(n), UnsafeBufferPointer(rebasing: b[i...]))
     }
 
     /// The XXH64 of bytes fed in pieces (a source streamed to disk, never held whole): equal
@@ -105,7 +88,7 @@ public enum ContentHash {
     }
 
     /// The last `n % 32` bytes folded into `h` (the part one-shot and streaming share).
-    private static func tail(_ start: UInt64, _ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inline(__always) private static func tail(_ start: UInt64, _ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h = start
         guard let base = b.baseAddress else { return avalanche(h) }
         let raw = UnsafeRawPointer(base)
